@@ -1,0 +1,93 @@
+"""Funding's HTTP API under /funding/api/v1."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.funding import services
+from services.funding.models import Application, Call
+from services.funding.schemas import (
+    ApplicationCreateSchema,
+    ApplicationSchema,
+    CallSchema,
+    DecisionSchema,
+    RecommendSchema,
+)
+from shared.web import current_actor, unit_of_work
+
+PREFIX = "/funding/api/v1"
+calls = Blueprint("calls", __name__, url_prefix=f"{PREFIX}/calls", description="Förderaufrufe")
+applications = Blueprint(
+    "applications", __name__, url_prefix=f"{PREFIX}/applications", description="Förderanträge"
+)
+
+
+@calls.route("")
+class OpenCalls(MethodView):
+    @calls.response(200, CallSchema(many=True))
+    def get(self) -> list[Call]:
+        """Calls open for applications now."""
+        with unit_of_work() as session:
+            return services.list_open_calls(session)
+
+
+@applications.route("")
+class Applications(MethodView):
+    @applications.response(200, ApplicationSchema(many=True))
+    def get(self) -> list[Application]:
+        """Applications the caller may see: staff all, applicants their organisations' own."""
+        actor = current_actor()
+        with unit_of_work() as session:
+            return services.list_applications(session, actor)
+
+    @applications.arguments(ApplicationCreateSchema)
+    @applications.response(201, ApplicationSchema)
+    def post(self, data: dict[str, Any]) -> Application:
+        """Save a new application as a draft; the requested amount is computed, never sent."""
+        actor = current_actor()
+        data = {**data, "call_id": str(data["call_id"]), "organization_id": str(data["organization_id"])}
+        with unit_of_work() as session:
+            return services.create_application(session, actor, data)
+
+
+@applications.route("/<uuid:application_id>")
+class OneApplication(MethodView):
+    @applications.response(200, ApplicationSchema)
+    def get(self, application_id: Any) -> Application:
+        actor = current_actor()
+        with unit_of_work() as session:
+            return services.get_application(session, str(application_id), actor)
+
+
+@applications.route("/<uuid:application_id>/submit")
+class Submit(MethodView):
+    @applications.response(200, ApplicationSchema)
+    def post(self, application_id: Any) -> Application:
+        actor = current_actor()
+        with unit_of_work() as session:
+            return services.submit_application(session, str(application_id), actor)
+
+
+@applications.route("/<uuid:application_id>/recommend")
+class Recommend(MethodView):
+    @applications.arguments(RecommendSchema)
+    @applications.response(200, ApplicationSchema)
+    def post(self, data: dict[str, Any], application_id: Any) -> Application:
+        actor = current_actor()
+        with unit_of_work() as session:
+            return services.recommend_application(
+                session, str(application_id), actor, data["recommended_cents"], data["comment"]
+            )
+
+
+@applications.route("/<uuid:application_id>/approve")
+class Approve(MethodView):
+    @applications.arguments(DecisionSchema)
+    @applications.response(200, ApplicationSchema)
+    def post(self, data: dict[str, Any], application_id: Any) -> Application:
+        actor = current_actor()
+        with unit_of_work() as session:
+            return services.approve_application(session, str(application_id), actor, data["comment"])

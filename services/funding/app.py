@@ -1,0 +1,16 @@
+"""Funding's Flask app factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from services.funding import api
+from services.funding.config import Settings
+from shared.web import create_service_app
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    app, rest = create_service_app(settings or Settings.from_env())
+    rest.register_blueprint(api.calls)
+    rest.register_blueprint(api.applications)
+    return app

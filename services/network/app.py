@@ -1,0 +1,15 @@
+"""Network's Flask app factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from services.network import api
+from services.network.config import Settings
+from shared.web import create_service_app
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    app, rest = create_service_app(settings or Settings.from_env())
+    rest.register_blueprint(api.auth)
+    return app

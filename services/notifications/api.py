@@ -1,0 +1,31 @@
+"""Notifications' HTTP API under /notifications/api/v1 (staff only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.notifications import services
+from services.notifications.models import Email
+from services.notifications.schemas import DeliveryQuerySchema, DeliverySchema
+from shared.auth import AuthError
+from shared.web import current_actor, unit_of_work
+
+deliveries = Blueprint(
+    "deliveries", __name__, url_prefix="/notifications/api/v1/deliveries", description="Versandprotokoll"
+)
+
+
+@deliveries.route("")
+class Deliveries(MethodView):
+    @deliveries.arguments(DeliveryQuerySchema, location="query")
+    @deliveries.response(200, DeliverySchema(many=True))
+    def get(self, query: dict[str, Any]) -> list[Email]:
+        """The delivery log, newest first, by event or by recipient."""
+        if not current_actor().is_staff:
+            raise AuthError("only KI staff see the delivery log", status=403)
+        event_id = str(query["event_id"]) if query["event_id"] else None
+        with unit_of_work() as session:
+            return services.delivery_log(session, event_id, query["recipient"])

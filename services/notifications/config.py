@@ -1,0 +1,36 @@
+"""Notifications settings from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from services.notifications.mailer import SmtpSettings
+from shared.config import env_int
+from shared.settings import ServiceSettings
+
+
+@dataclass(frozen=True)
+class Settings(ServiceSettings):
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    portal_url: str = "http://127.0.0.1:8000"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        smtp = SmtpSettings(
+            host=os.environ.get("SMTP_HOST", "127.0.0.1"),
+            port=env_int("SMTP_PORT", 8025),
+            starttls=os.environ.get("SMTP_STARTTLS", "false").lower() == "true",
+            username=os.environ.get("SMTP_USERNAME") or None,
+            password=os.environ.get("SMTP_PASSWORD") or None,
+            sender=os.environ.get("MAIL_FROM", "Kommunales Integrationszentrum <noreply@ki.example>"),
+        )
+        return cls(
+            **cls.base_from_env("notifications"), smtp=smtp,
+            portal_url=portal_url(),
+        )
+
+
+def portal_url() -> str:
+    """Where people open what an email announces (``PORTAL_URL``)."""
+    return os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")

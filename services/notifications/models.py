@@ -1,0 +1,80 @@
+"""Notifications' tables: its own copy of recipients, and one row per email sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from shared.db import UtcDateTime, utcnow
+from shared.inbox import DeadLetterMixin, Inbox, InboxMixin
+from shared.outbox import Outbox, OutboxMixin
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Recipient(Base):
+    """A contact person as network last told us (so mail goes out while network is down)."""
+
+    __tablename__ = "recipient"
+
+    contact_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8), default="de")
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    districts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    organizations: Mapped[list[RecipientOrganization]] = relationship(cascade="all, delete-orphan")
+
+
+class RecipientOrganization(Base):
+    __tablename__ = "recipient_organization"
+
+    contact_id: Mapped[str] = mapped_column(ForeignKey("recipient.contact_id"), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
+
+
+class Email(Base):
+    """One message to one address for one event: pending → sending → sent | failed."""
+
+    __tablename__ = "email"
+    __table_args__ = (UniqueConstraint("event_id", "recipient"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), index=True)
+    event_type: Mapped[str] = mapped_column(String(120))
+    recipient: Mapped[str] = mapped_column(String(320))
+    recipient_name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8))
+    subject: Mapped[str] = mapped_column(String(500))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(200))
+    correlation_id: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class OutboxMessage(OutboxMixin, Base):
+    pass
+
+
+class InboxRecord(InboxMixin, Base):
+    pass
+
+
+class DeadLetter(DeadLetterMixin, Base):
+    pass
+
+
+outbox = Outbox("notifications", OutboxMessage)
+inbox = Inbox("notifications", InboxRecord, DeadLetter)

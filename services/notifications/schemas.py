@@ -1,0 +1,25 @@
+"""Notifications' HTTP request and response schemas."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class DeliveryQuerySchema(Schema):
+    event_id = fields.UUID(load_default=None)
+    recipient = fields.Email(load_default=None)
+
+
+class DeliverySchema(Schema):
+    id = fields.Integer()
+    event_id = fields.String()
+    event_type = fields.String()
+    recipient = fields.String()
+    language = fields.String()
+    subject = fields.String()
+    message_id = fields.String()
+    status = fields.String()
+    attempts = fields.Integer()
+    last_error = fields.String()
+    created_at = fields.AwareDateTime()
+    sent_at = fields.AwareDateTime(allow_none=True)

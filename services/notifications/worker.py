@@ -1,0 +1,11 @@
+"""Celery target: ``celery -A services.notifications.worker worker -Q notifications``."""
+
+from services.notifications.config import Settings
+from shared.config import env_float
+from shared.worker import make_worker_app
+
+celery_app = make_worker_app(Settings.from_env(), beat_schedule={
+    "notifications.send_pending": {
+        "task": "notifications.send_pending", "schedule": env_float("EMAIL_SWEEP_SECONDS", 30.0),
+    },
+})

@@ -1,0 +1,67 @@
+"""Reading settings from environment variables, with one place for the defaults of a dev machine."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """A required setting is missing or malformed."""
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name, default)
+    if value is None or value == "":
+        raise ConfigError(f"environment variable {name} must be set")
+    return value
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"environment variable {name} must be an integer, got {raw!r}") from exc
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"environment variable {name} must be a number, got {raw!r}") from exc
+
+
+def var_dir() -> Path:
+    """Where a development machine keeps its databases, keys and mail (``TEILHABE_VAR_DIR``)."""
+    return Path(os.environ.get("TEILHABE_VAR_DIR", PROJECT_ROOT / "var"))
+
+
+def database_url(service: str) -> str:
+    """``<SERVICE>_DATABASE_URL``, else a SQLite file of the service's own under ``var/``."""
+    return os.environ.get(f"{service.upper()}_DATABASE_URL") or (
+        f"sqlite:///{var_dir() / f'{service}.sqlite3'}"
+    )
+
+
+def redis_url() -> str:
+    return os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def is_production() -> bool:
+    return os.environ.get("TEILHABE_ENV", "development") == "production"
+
+
+def optional_key(name: str) -> bytes | None:
+    """A PEM key from ``<name>`` or the file named by ``<name>_FILE``, if either is set."""
+    if os.environ.get(name):
+        return os.environ[name].encode()
+    path = os.environ.get(f"{name}_FILE")
+    return Path(path).read_bytes() if path else None

@@ -1,0 +1,68 @@
+"""The three Celery tasks every service has for events: handle, relay, confirm."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from celery import Task, shared_task
+
+from shared.db import transaction
+from shared.events.routing import SERVICES
+from shared.inbox import Handlers, Inbox, Outcome
+from shared.outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+
+AfterConsume = Callable[[Task, dict[str, Any]], None]
+
+
+def register_event_tasks(
+    service: str, outbox: Outbox, inbox: Inbox, handlers: Handlers,
+    after_consume: AfterConsume | None = None,
+) -> tuple[Task, Task, Task]:
+    """Define ``<service>.handle_event``, ``.relay_outbox`` and ``.confirm_event``.
+
+    ``after_consume(task, envelope)`` runs after the handler's transaction committed, e.g. to send
+    the emails it planned; a failure there retries the task, and the inbox makes that harmless.
+    """
+
+    @shared_task(name=f"{service}.handle_event", bind=True)
+    def handle_event(self: Task, envelope: dict[str, Any]) -> str:
+        outcome = inbox.consume(self.app.session_factory, envelope, handlers)
+        log.info("event %s", outcome.value, extra={"fields": {"event_id": envelope.get("id")}})
+        if after_consume is not None and outcome is not Outcome.DEAD_LETTER:
+            after_consume(self, envelope)
+        _confirm_receipt(self, envelope, service)
+        return outcome.value
+
+    @shared_task(name=f"{service}.relay_outbox", bind=True)
+    def relay_outbox(self: Task) -> int:
+        def send(task_name: str, envelope: dict[str, Any], queue: str) -> None:
+            self.app.send_task(task_name, kwargs={"envelope": envelope}, queue=queue)
+
+        with transaction(self.app.session_factory) as session:
+            return outbox.relay(session, send)
+
+    @shared_task(name=f"{service}.confirm_event", bind=True)
+    def confirm_event(self: Task, event_id: str, consumer: str) -> bool:
+        with transaction(self.app.session_factory) as session:
+            return outbox.confirm(session, event_id, consumer)
+
+    return handle_event, relay_outbox, confirm_event
+
+
+def _confirm_receipt(task: Task, envelope: object, consumer: str) -> None:
+    """Tell the producer this consumer holds the event, so its outbox stops re-sending it."""
+    if not isinstance(envelope, dict) or not envelope.get("id"):
+        return
+    producer = str(envelope.get("producer"))
+    if producer not in SERVICES:
+        return
+    task.app.send_task(
+        f"{producer}.confirm_event",
+        kwargs={"event_id": str(envelope["id"]), "consumer": consumer},
+        queue=producer,
+    )
