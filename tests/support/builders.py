@@ -1,0 +1,96 @@
+"""Small builders for the records a test needs, made through each service's own use cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from shared.db import transaction, utcnow
+
+from services.funding.models import Call, Programme, ProgrammeBudget
+from services.network import services as network
+
+PASSWORD = "ein-langes-testpasswort"
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: str
+    contact_email: str
+
+
+@dataclass(frozen=True)
+class Programmes:
+    programme_id: str
+    call_id: str
+    year: int
+
+
+def session_factory(app: Flask):  # type: ignore[no-untyped-def]
+    return app.extensions["teilhabe"].session_factory
+
+
+def verified_organisation(
+    network_app: Flask, name: str, contact_email: str, contact_name: str = "Ayşe Yılmaz",
+    language: str = "de", district: str = "Köln-Mülheim",
+) -> Organisation:
+    """An organisation verified by staff, with a subscribed contact person (events recorded)."""
+    with transaction(session_factory(network_app)) as session:
+        organization = network.register_organization(session, name, district)
+        network.verify_organization(session, organization.id)
+        network.add_subscribed_contact(
+            session, contact_name, contact_email, language, [organization.id],
+            topics=["funding_calls"], districts=[district],
+        )
+        return Organisation(organization.id, contact_email)
+
+
+def user(network_app: Flask, email: str, roles: list[str], organization_ids: list[str] = ()) -> str:
+    with transaction(session_factory(network_app)) as session:
+        return network.create_user(session, email, PASSWORD, roles, list(organization_ids)).id
+
+
+def login(network_client: FlaskClient, email: str) -> dict[str, str]:
+    response = network_client.post(
+        "/network/api/v1/auth/token", json={"email": email, "password": PASSWORD}
+    )
+    assert response.status_code == 200, response.json
+    return {"Authorization": f"Bearer {response.json['access_token']}"}
+
+
+def open_call(
+    funding_app: Flask, budget_cents: int = 10_000_000, max_amount_cents: int = 2_500_000,
+    name: str = "KOMM-AN NRW", opens_in: timedelta = -timedelta(days=1),
+    closes_in: timedelta = timedelta(days=30),
+) -> Programmes:
+    now = utcnow()
+    with transaction(session_factory(funding_app)) as session:
+        programme = Programme(name=name, max_amount_cents=max_amount_cents, budgets=[
+            ProgrammeBudget(year=now.year, budget_cents=budget_cents, committed_cents=0)
+        ])
+        session.add(programme)
+        session.flush()
+        call = Call(
+            programme_id=programme.id, title=f"Förderaufruf {name}", budget_year=now.year,
+            opens_at=now + opens_in, closes_at=now + closes_in,
+        )
+        session.add(call)
+        session.flush()
+        return Programmes(programme.id, call.id, now.year)
+
+
+def application_body(call_id: str, organization_id: str, **overrides: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "call_id": call_id, "organization_id": organization_id, "title": "Sprachcafé für Eltern",
+        "summary": "Wöchentliches Treffen mit Kinderbetreuung.",
+        "cost_lines": [
+            {"category": "personnel", "description": "Honorar Sprachmittlerin", "amount_cents": 480_000},
+            {"category": "material", "description": "Lernmaterial", "amount_cents": 20_050},
+        ],
+        "own_contribution_cents": 50_000, "other_funding_cents": 0,
+    }
+    body.update(overrides)
+    return body

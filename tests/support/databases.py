@@ -1,0 +1,89 @@
+"""Per-run databases for each service, on SQLite files or on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import Engine, MetaData, delete, make_url
+
+from shared.db import make_engine, transaction, make_session_factory
+from shared.migrations import upgrade
+
+from services.funding.models import Base as FundingBase
+from services.network.models import Base as NetworkBase
+from services.notifications.models import Base as NotificationsBase
+
+SERVICES = ("funding", "network", "notifications")
+METADATA: dict[str, MetaData] = {
+    "funding": FundingBase.metadata,
+    "network": NetworkBase.metadata,
+    "notifications": NotificationsBase.metadata,
+}
+POSTGRES_ADMIN_URL = os.environ.get("TEILHABE_TEST_POSTGRES_URL", "")
+
+
+def backends() -> list[str]:
+    """SQLite always; PostgreSQL when TEILHABE_TEST_POSTGRES_URL points at a server."""
+    return ["sqlite", "postgres"] if POSTGRES_ADMIN_URL else ["sqlite"]
+
+
+@dataclass
+class ServiceDatabases:
+    backend: str
+    urls: dict[str, str]
+    engines: dict[str, Engine] = field(default_factory=dict)
+
+    def engine(self, service: str) -> Engine:
+        if service not in self.engines:
+            self.engines[service] = make_engine(self.urls[service])
+        return self.engines[service]
+
+    def clean(self) -> None:
+        """Delete every row, children first, so each test starts empty."""
+        for service in SERVICES:
+            with transaction(make_session_factory(self.engine(service))) as session:
+                for table in reversed(METADATA[service].sorted_tables):
+                    session.execute(delete(table))
+
+    def env(self) -> dict[str, str]:
+        return {f"{s.upper()}_DATABASE_URL": url for s, url in self.urls.items()}
+
+    def dispose(self) -> None:
+        for engine in self.engines.values():
+            engine.dispose()
+        self.engines.clear()
+
+
+def create(backend: str, workdir: Path) -> ServiceDatabases:
+    run = uuid.uuid4().hex[:8]
+    if backend == "sqlite":
+        urls = {s: f"sqlite:///{workdir / f'{s}-{run}.sqlite3'}" for s in SERVICES}
+    else:
+        urls = {s: _create_postgres_database(f"teilhabe_test_{run}_{s}") for s in SERVICES}
+    for service, url in urls.items():
+        upgrade(service, url)
+    return ServiceDatabases(backend, urls)
+
+
+def drop(databases: ServiceDatabases) -> None:
+    databases.dispose()
+    if databases.backend != "postgres":
+        return
+    with _admin() as admin:
+        for url in databases.urls.values():
+            admin.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
+def _create_postgres_database(name: str) -> str:
+    with _admin() as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _admin() -> psycopg.Connection:
+    url = make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql")
+    return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
