@@ -45,9 +45,14 @@ class Actor:
 def issue_token(private_key_pem: bytes, actor: Actor, ttl: timedelta) -> str:
     now = datetime.now(UTC)
     claims = {
-        "iss": ISSUER, "aud": AUDIENCE, "sub": actor.user_id, "email": actor.email,
-        "roles": list(actor.roles), "orgs": list(actor.organization_ids),
-        "iat": now, "exp": now + ttl,
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": actor.user_id,
+        "email": actor.email,
+        "roles": list(actor.roles),
+        "orgs": list(actor.organization_ids),
+        "iat": now,
+        "exp": now + ttl,
     }
     return jwt.encode(claims, private_key_pem, algorithm=ALGORITHM)
 
@@ -55,7 +60,11 @@ def issue_token(private_key_pem: bytes, actor: Actor, ttl: timedelta) -> str:
 def verify_token(public_key_pem: bytes, token: str) -> Actor:
     try:
         claims = jwt.decode(
-            token, public_key_pem, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=ISSUER,
+            token,
+            public_key_pem,
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            issuer=ISSUER,
             options={"require": ["exp", "iat", "sub"]},
         )
     except jwt.ExpiredSignatureError:
@@ -63,8 +72,10 @@ def verify_token(public_key_pem: bytes, token: str) -> Actor:
     except jwt.InvalidTokenError as exc:
         raise AuthError(f"invalid token: {exc}") from None
     return Actor(
-        user_id=claims["sub"], email=claims.get("email", ""),
-        roles=tuple(claims.get("roles", ())), organization_ids=tuple(claims.get("orgs", ())),
+        user_id=claims["sub"],
+        email=claims.get("email", ""),
+        roles=tuple(claims.get("roles", ())),
+        organization_ids=tuple(claims.get("orgs", ())),
     )
 
 
@@ -75,12 +86,18 @@ def generate_keypair(directory: Path) -> tuple[Path, Path]:
         return private_path, public_path
     directory.mkdir(parents=True, exist_ok=True)
     key = Ed25519PrivateKey.generate()
-    private_path.write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ))
+    private_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     private_path.chmod(0o600)
-    public_path.write_bytes(key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo,
-    ))
+    public_path.write_bytes(
+        key.public_key().public_bytes(
+            serialization.Encoding.PEM,
+            serialization.PublicFormat.SubjectPublicKeyInfo,
+        )
+    )
     return private_path, public_path

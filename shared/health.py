@@ -17,7 +17,9 @@ def run_checks(engine: Engine, redis_url: str) -> dict[str, str]:
 def report(service: str, checks: dict[str, str]) -> tuple[dict[str, Any], int]:
     failing = sorted(name for name, result in checks.items() if result != "ok")
     body: dict[str, Any] = {
-        "status": "unavailable" if failing else "ok", "service": service, "checks": checks,
+        "status": "unavailable" if failing else "ok",
+        "service": service,
+        "checks": checks,
     }
     if failing:
         body["failing"] = failing

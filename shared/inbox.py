@@ -71,9 +71,9 @@ class Inbox:
             with transaction(factory) as session:
                 if session.get(self.record_model, envelope.id) is not None:
                     return Outcome.DUPLICATE
-                session.add(self.record_model(
-                    event_id=envelope.id, event_type=envelope.type, handled_at=utcnow()
-                ))
+                session.add(
+                    self.record_model(event_id=envelope.id, event_type=envelope.type, handled_at=utcnow())
+                )
                 session.flush()
                 handler(session, envelope)
         except IntegrityError:
@@ -87,9 +87,7 @@ class Inbox:
         with factory() as session:
             return session.get(self.record_model, event_id) is not None
 
-    def _dead_letter(
-        self, factory: sessionmaker[Session], raw: object, errors: dict[str, Any]
-    ) -> None:
+    def _dead_letter(self, factory: sessionmaker[Session], raw: object, errors: dict[str, Any]) -> None:
         event_id = raw.get("id") if isinstance(raw, dict) else None
         log.error(
             "event rejected into dead letters",
@@ -99,10 +97,12 @@ class Inbox:
             model = self.dead_letter_model
             if event_id and session.scalar(select(model).where(model.event_id == str(event_id))):
                 return
-            session.add(model(
-                event_id=str(event_id)[:64] if event_id else None,
-                event_type=str(raw.get("type"))[:120] if isinstance(raw, dict) else None,
-                envelope=json.loads(json.dumps(raw, default=str)),
-                errors=json.dumps(errors, ensure_ascii=False),
-                received_at=utcnow(),
-            ))
+            session.add(
+                model(
+                    event_id=str(event_id)[:64] if event_id else None,
+                    event_type=str(raw.get("type"))[:120] if isinstance(raw, dict) else None,
+                    envelope=json.loads(json.dumps(raw, default=str)),
+                    errors=json.dumps(errors, ensure_ascii=False),
+                    received_at=utcnow(),
+                )
+            )

@@ -20,7 +20,10 @@ AfterConsume = Callable[[Task, dict[str, Any]], None]
 
 
 def register_event_tasks(
-    service: str, outbox: Outbox, inbox: Inbox, handlers: Handlers,
+    service: str,
+    outbox: Outbox,
+    inbox: Inbox,
+    handlers: Handlers,
     after_consume: AfterConsume | None = None,
 ) -> tuple[Task, Task, Task]:
     """Define ``<service>.handle_event``, ``.relay_outbox`` and ``.confirm_event``.

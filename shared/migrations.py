@@ -31,8 +31,10 @@ def run_env(context: Any, metadata: MetaData) -> None:
     with engine.connect() as connection:
         # SQLite cannot ALTER most things in place; batch mode rebuilds the table instead.
         context.configure(
-            connection=connection, target_metadata=metadata,
-            render_as_batch=connection.dialect.name == "sqlite", compare_type=True,
+            connection=connection,
+            target_metadata=metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
         )
         with context.begin_transaction():
             context.run_migrations()

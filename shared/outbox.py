@@ -55,17 +55,20 @@ class Outbox:
         """How long a sent row waits for its confirmation before it is sent again."""
         return timedelta(seconds=env_float("OUTBOX_LEASE_SECONDS", 30.0))
 
-    def record(
-        self, session: Session, event_type: str, version: int, data: dict[str, Any]
-    ) -> Envelope:
+    def record(self, session: Session, event_type: str, version: int, data: dict[str, Any]) -> Envelope:
         """Add the event to the caller's transaction, one row per consumer in the routing table."""
         envelope = make_envelope(event_type, version, data, self.producer, get_correlation_id())
         now = utcnow()
         for consumer in consumers_of(event_type):
             session.add(
                 self.model(
-                    event_id=envelope.id, event_type=event_type, consumer=consumer,
-                    envelope=envelope.as_dict(), created_at=now, attempts=0, next_attempt_at=now,
+                    event_id=envelope.id,
+                    event_type=event_type,
+                    consumer=consumer,
+                    envelope=envelope.as_dict(),
+                    created_at=now,
+                    attempts=0,
+                    next_attempt_at=now,
                 )
             )
         session.info["outbox_recorded"] = True

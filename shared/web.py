@@ -38,8 +38,11 @@ def create_service_app(settings: ServiceSettings) -> tuple[Flask, Api]:
     service = settings.service
     app = Flask(service)
     app.config.update(
-        API_TITLE=f"Teilhabe {service}", API_VERSION="v1", OPENAPI_VERSION="3.1.0",
-        OPENAPI_URL_PREFIX=f"/{service}/api/v1", OPENAPI_JSON_PATH="openapi.json",
+        API_TITLE=f"Teilhabe {service}",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX=f"/{service}/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
         MAX_CONTENT_LENGTH=settings.max_upload_bytes,
     )
     celery = make_celery(service, settings.database_url, settings.redis_url)

@@ -16,7 +16,9 @@ def make_worker_app(
     service = settings.service
     configure_logging(service)
     return make_celery(
-        service, settings.database_url, settings.redis_url,
+        service,
+        settings.database_url,
+        settings.redis_url,
         imports=(f"services.{service}.tasks",),
         beat_schedule={**sweep_schedule(service), **(beat_schedule or {})},
     )

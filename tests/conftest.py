@@ -13,16 +13,15 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shared.auth import generate_keypair
-from shared.devserver.redis_choice import answers, choose_redis
-from shared.mailbox import Mailbox, SmtpServer
-
 from services.funding.app import create_app as create_funding
 from services.funding.config import Settings as FundingSettings
 from services.network.app import create_app as create_network
 from services.network.config import Settings as NetworkSettings
 from services.notifications.app import create_app as create_notifications
 from services.notifications.config import Settings as NotificationsSettings
+from shared.auth import generate_keypair
+from shared.devserver.redis_choice import answers, choose_redis
+from shared.mailbox import Mailbox, SmtpServer
 from tests.support import databases as dbs
 from tests.support.tokens import TokenMaker
 from tests.support.workers import Worker, purge_queues
@@ -57,7 +56,9 @@ def redis_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session", params=dbs.backends())
-def databases(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dbs.ServiceDatabases]:
+def databases(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dbs.ServiceDatabases]:
     created = dbs.create(request.param, tmp_path_factory.mktemp(f"db-{request.param}"))
     yield created
     dbs.drop(created)
@@ -83,12 +84,19 @@ def service_apps(databases: dbs.ServiceDatabases, redis_url: str, keys: tuple[Pa
     public, private = keys[1].read_bytes(), keys[0].read_bytes()
     common = {"redis_url": redis_url, "jwt_public_key": public}
     return Apps(
-        funding=create_funding(FundingSettings(
-            service="funding", database_url=databases.urls["funding"], **common)),
-        network=create_network(NetworkSettings(
-            service="network", database_url=databases.urls["network"], jwt_private_key=private, **common)),
-        notifications=create_notifications(NotificationsSettings(
-            service="notifications", database_url=databases.urls["notifications"], **common)),
+        funding=create_funding(
+            FundingSettings(service="funding", database_url=databases.urls["funding"], **common)
+        ),
+        network=create_network(
+            NetworkSettings(
+                service="network", database_url=databases.urls["network"], jwt_private_key=private, **common
+            )
+        ),
+        notifications=create_notifications(
+            NotificationsSettings(
+                service="notifications", database_url=databases.urls["notifications"], **common
+            )
+        ),
     )
 
 
@@ -126,14 +134,23 @@ class Stack:
 
 @pytest.fixture(scope="session")
 def running_stack(
-    service_apps: Apps, databases: dbs.ServiceDatabases, redis_url: str, smtp_server: SmtpServer,
-    keys: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory,
+    service_apps: Apps,
+    databases: dbs.ServiceDatabases,
+    redis_url: str,
+    smtp_server: SmtpServer,
+    keys: tuple[Path, Path],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Stack]:
     env = {
-        **databases.env(), "REDIS_URL": redis_url,
-        "NETWORK_JWT_PRIVATE_KEY_FILE": str(keys[0]), "TEILHABE_JWT_PUBLIC_KEY_FILE": str(keys[1]),
-        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_server.port),
-        "OUTBOX_LEASE_SECONDS": "2", "OUTBOX_SWEEP_SECONDS": "0.5", "EMAIL_SWEEP_SECONDS": "1",
+        **databases.env(),
+        "REDIS_URL": redis_url,
+        "NETWORK_JWT_PRIVATE_KEY_FILE": str(keys[0]),
+        "TEILHABE_JWT_PUBLIC_KEY_FILE": str(keys[1]),
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_server.port),
+        "OUTBOX_LEASE_SECONDS": "2",
+        "OUTBOX_SWEEP_SECONDS": "0.5",
+        "EMAIL_SWEEP_SECONDS": "1",
         "PORTAL_URL": "http://portal.test",
     }
     log_dir = tmp_path_factory.mktemp(f"workers-{databases.backend}")

@@ -30,8 +30,10 @@ def transition(state: str, action: str, actor: Actor) -> str:
     if not actor.has_role(step.role):
         raise Forbidden(f"only the role {step.role!r} may {action} an application")
     if state != step.source:
-        raise Conflict(f"an application in state {state!r} cannot be {action}ed; it must be "
-                       f"{step.source!r}", field="state")
+        raise Conflict(
+            f"an application in state {state!r} cannot be {action}ed; it must be {step.source!r}",
+            field="state",
+        )
     return step.target
 
 
@@ -44,14 +46,17 @@ def requested_amount(cost_cents: list[int], own_cents: int, other_cents: int) ->
     """Requested = costs − own contribution − other funding, never below zero."""
     requested = sum(cost_cents) - own_cents - other_cents
     if requested < 0:
-        raise Invalid({"own_contribution_cents": [
-            "own contribution and other funding together exceed the total costs"
-        ]})
+        raise Invalid(
+            {"own_contribution_cents": ["own contribution and other funding together exceed the total costs"]}
+        )
     return requested
 
 
 def check_submittable(
-    title: str, cost_cents: list[int], requested_cents: int, max_amount_cents: int,
+    title: str,
+    cost_cents: list[int],
+    requested_cents: int,
+    max_amount_cents: int,
 ) -> None:
     errors: dict[str, list[str]] = {}
     if not title.strip():
@@ -72,15 +77,21 @@ def check_call_open(now: datetime, opens_at: datetime, closes_at: datetime) -> N
     if now < opens_at:
         raise Conflict(f"the call opens on {opens_at.isoformat()}", field="call_id")
     if now >= closes_at:
-        raise Conflict(f"the call closed on {closes_at.isoformat()}; late applications cannot "
-                       "be accepted", field="call_id")
+        raise Conflict(
+            f"the call closed on {closes_at.isoformat()}; late applications cannot be accepted",
+            field="call_id",
+        )
 
 
 def check_recommended_amount(recommended_cents: int, requested_cents: int) -> None:
     if not 0 < recommended_cents <= requested_cents:
-        raise Invalid({"recommended_cents": [
-            f"must be more than 0 and at most the requested {format_euro(requested_cents)}"
-        ]})
+        raise Invalid(
+            {
+                "recommended_cents": [
+                    f"must be more than 0 and at most the requested {format_euro(requested_cents)}"
+                ]
+            }
+        )
 
 
 def format_euro(cents: int) -> str:

@@ -14,26 +14,38 @@ from shared.inbox import Handlers
 
 def _application(application: Application) -> dict[str, Any]:
     return {
-        "application_id": application.id, "organization_id": application.organization_id,
-        "programme_id": application.call.programme_id, "title": application.title,
+        "application_id": application.id,
+        "organization_id": application.organization_id,
+        "programme_id": application.call.programme_id,
+        "title": application.title,
         "submitted_by": application.created_by,
     }
 
 
 def application_submitted(application: Application) -> dict[str, Any]:
-    return {**_application(application), "requested_cents": application.requested_cents,
-            "submitted_at": application.submitted_at.isoformat()}
+    return {
+        **_application(application),
+        "requested_cents": application.requested_cents,
+        "submitted_at": application.submitted_at.isoformat(),
+    }
 
 
 def application_recommended(application: Application) -> dict[str, Any]:
-    return {**_application(application), "recommended_cents": application.recommended_cents,
-            "recommended_by": application.recommended_by}
+    return {
+        **_application(application),
+        "recommended_cents": application.recommended_cents,
+        "recommended_by": application.recommended_by,
+    }
 
 
 def application_approved(application: Application) -> dict[str, Any]:
-    return {**_application(application), "approved_cents": application.approved_cents,
-            "budget_year": application.call.budget_year, "approved_by": application.decided_by,
-            "decided_at": application.decided_at.isoformat()}
+    return {
+        **_application(application),
+        "approved_cents": application.approved_cents,
+        "budget_year": application.call.budget_year,
+        "approved_by": application.decided_by,
+        "decided_at": application.decided_at.isoformat(),
+    }
 
 
 def on_organization_verified(session: Session, event: Envelope) -> None:

@@ -47,8 +47,9 @@ class ProgrammeBudget(Base):
 
     __tablename__ = "programme_budget"
     __table_args__ = (
-        CheckConstraint("committed_cents >= 0 AND committed_cents <= budget_cents",
-                        name="committed_within_budget"),
+        CheckConstraint(
+            "committed_cents >= 0 AND committed_cents <= budget_cents", name="committed_within_budget"
+        ),
     )
 
     programme_id: Mapped[str] = mapped_column(ForeignKey("programme.id"), primary_key=True)

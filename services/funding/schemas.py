@@ -18,17 +18,19 @@ class ApplicationCreateSchema(Schema):
     organization_id = fields.UUID(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     summary = fields.String(load_default="", validate=validate.Length(max=10_000))
-    cost_lines = fields.List(fields.Nested(CostLineSchema), load_default=list,
-                             validate=validate.Length(max=200))
-    own_contribution_cents = fields.Integer(load_default=0, strict=True,
-                                            validate=validate.Range(min=0, max=10**11))
-    other_funding_cents = fields.Integer(load_default=0, strict=True,
-                                         validate=validate.Range(min=0, max=10**11))
+    cost_lines = fields.List(
+        fields.Nested(CostLineSchema), load_default=list, validate=validate.Length(max=200)
+    )
+    own_contribution_cents = fields.Integer(
+        load_default=0, strict=True, validate=validate.Range(min=0, max=10**11)
+    )
+    other_funding_cents = fields.Integer(
+        load_default=0, strict=True, validate=validate.Range(min=0, max=10**11)
+    )
 
 
 class RecommendSchema(Schema):
-    recommended_cents = fields.Integer(required=True, strict=True,
-                                       validate=validate.Range(min=1, max=10**11))
+    recommended_cents = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10**11))
     comment = fields.String(load_default="", validate=validate.Length(max=5_000))
 
 

@@ -24,9 +24,11 @@ from shared.errors import Conflict, Forbidden, NotFound
 
 def list_open_calls(session: Session) -> list[Call]:
     now = utcnow()
-    return list(session.scalars(
-        select(Call).where(Call.opens_at <= now, Call.closes_at > now).order_by(Call.closes_at)
-    ))
+    return list(
+        session.scalars(
+            select(Call).where(Call.opens_at <= now, Call.closes_at > now).order_by(Call.closes_at)
+        )
+    )
 
 
 def create_application(session: Session, actor: Actor, data: dict[str, Any]) -> Application:
@@ -38,13 +40,18 @@ def create_application(session: Session, actor: Actor, data: dict[str, Any]) -> 
         raise NotFound("no such call", field="call_id")
     lines = [CostLine(position=i, **line) for i, line in enumerate(data["cost_lines"])]
     application = Application(
-        call_id=data["call_id"], organization_id=data["organization_id"], title=data["title"],
-        summary=data.get("summary", ""), created_by=actor.user_id, cost_lines=lines,
+        call_id=data["call_id"],
+        organization_id=data["organization_id"],
+        title=data["title"],
+        summary=data.get("summary", ""),
+        created_by=actor.user_id,
+        cost_lines=lines,
         own_contribution_cents=data["own_contribution_cents"],
         other_funding_cents=data["other_funding_cents"],
         requested_cents=domain.requested_amount(
             [line.amount_cents for line in lines],
-            data["own_contribution_cents"], data["other_funding_cents"],
+            data["own_contribution_cents"],
+            data["other_funding_cents"],
         ),
     )
     session.add(application)
@@ -76,8 +83,10 @@ def submit_application(session: Session, application_id: str, actor: Actor) -> A
     now = utcnow()
     domain.check_call_open(now, application.call.opens_at, application.call.closes_at)
     domain.check_submittable(
-        application.title, [line.amount_cents for line in application.cost_lines],
-        application.requested_cents, application.call.programme.max_amount_cents,
+        application.title,
+        [line.amount_cents for line in application.cost_lines],
+        application.requested_cents,
+        application.call.programme.max_amount_cents,
     )
     application.submitted_at = now
     _move(session, application, actor, "submit", target)
@@ -94,15 +103,11 @@ def recommend_application(
     application.recommended_cents = recommended_cents
     application.recommended_by = actor.user_id
     _move(session, application, actor, "recommend", target, comment)
-    outbox.record(
-        session, "funding.application.recommended", 1, events.application_recommended(application)
-    )
+    outbox.record(session, "funding.application.recommended", 1, events.application_recommended(application))
     return application
 
 
-def approve_application(
-    session: Session, application_id: str, actor: Actor, comment: str
-) -> Application:
+def approve_application(session: Session, application_id: str, actor: Actor, comment: str) -> Application:
     application = get_application(session, application_id, actor)
     target = domain.transition(application.state, "approve", actor)
     domain.check_four_eyes(application.recommended_by, actor)
@@ -121,26 +126,41 @@ def _commit_budget(session: Session, programme_id: str, year: int, amount: int) 
     budget = ProgrammeBudget
     result = session.execute(
         update(budget)
-        .where(budget.programme_id == programme_id, budget.year == year,
-               budget.committed_cents + amount <= budget.budget_cents)
+        .where(
+            budget.programme_id == programme_id,
+            budget.year == year,
+            budget.committed_cents + amount <= budget.budget_cents,
+        )
         .values(committed_cents=budget.committed_cents + amount)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise Conflict(
             f"the programme's budget for {year} has not enough left for "
-            f"{domain.format_euro(amount)}; nothing was approved", field="approved_cents",
+            f"{domain.format_euro(amount)}; nothing was approved",
+            field="approved_cents",
         )
 
 
 def _move(
-    session: Session, application: Application, actor: Actor, action: str, target: str,
+    session: Session,
+    application: Application,
+    actor: Actor,
+    action: str,
+    target: str,
     comment: str = "",
 ) -> None:
-    session.add(AuditEntry(
-        application_id=application.id, actor_id=actor.user_id, action=action,
-        from_state=application.state, to_state=target, comment=comment, at=utcnow(),
-    ))
+    session.add(
+        AuditEntry(
+            application_id=application.id,
+            actor_id=actor.user_id,
+            action=action,
+            from_state=application.state,
+            to_state=target,
+            comment=comment,
+            at=utcnow(),
+        )
+    )
     application.state = target
 
 

@@ -27,11 +27,17 @@ class Token(MethodView):
             raise ConfigError("NETWORK_JWT_PRIVATE_KEY(_FILE) is not set")
         with unit_of_work() as session:
             token = services.issue_access_token(
-                session, credentials["email"], credentials["password"],
-                settings.jwt_private_key, settings.token_ttl,
+                session,
+                credentials["email"],
+                credentials["password"],
+                settings.jwt_private_key,
+                settings.token_ttl,
             )
-        return {"access_token": token, "token_type": "Bearer",
-                "expires_in": int(settings.token_ttl.total_seconds())}
+        return {
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": int(settings.token_ttl.total_seconds()),
+        }
 
 
 @auth.route("/me")

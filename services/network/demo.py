@@ -7,16 +7,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from shared.demo import demo_id, run_loader
-
 from services.network import services
 from services.network.domain import DEMO_PASSWORD
 from services.network.models import Organization
+from shared.demo import demo_id, run_loader
 
 ORGANIZATIONS = [
     ("Brückenbau e.V.", "Köln-Mülheim", "Ayşe Yılmaz", "kontakt@bruecken.example", "tr"),
-    ("Нова Хата – Ukrainischer Kulturverein", "Köln-Kalk", "Olena Kovalenko",
-     "info@nova-hata.example", "uk"),
+    ("Нова Хата – Ukrainischer Kulturverein", "Köln-Kalk", "Olena Kovalenko", "info@nova-hata.example", "uk"),
 ]
 USERS = [
     ("applicant@verein.example", ["applicant"], [0]),
@@ -36,8 +34,13 @@ def load(session: Session) -> bool:
         session.flush()
         services.verify_organization(session, organization.id)
         services.add_subscribed_contact(
-            session, contact, email, language, [organization.id],
-            topics=["funding_calls", "ki_events"], districts=[district],
+            session,
+            contact,
+            email,
+            language,
+            [organization.id],
+            topics=["funding_calls", "ki_events"],
+            districts=[district],
         )
         org_ids.append(organization.id)
     for email, roles, orgs in USERS:

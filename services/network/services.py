@@ -37,7 +37,8 @@ def issue_access_token(
 
 def actor_of(user: User) -> Actor:
     return Actor(
-        user_id=user.id, email=user.email,
+        user_id=user.id,
+        email=user.email,
         roles=tuple(sorted(r.role for r in user.roles)),
         organization_ids=tuple(sorted(m.organization_id for m in user.memberships)),
     )
@@ -72,8 +73,13 @@ def verify_organization(session: Session, organization_id: str) -> Organization:
 
 
 def add_subscribed_contact(
-    session: Session, name: str, email: str, language: str, organization_ids: list[str],
-    topics: list[str], districts: list[str],
+    session: Session,
+    name: str,
+    email: str,
+    language: str,
+    organization_ids: list[str],
+    topics: list[str],
+    districts: list[str],
 ) -> ContactPerson:
     contact = ContactPerson(name=name, email=email, language=language)
     contact.affiliations = [Affiliation(organization_id=org) for org in organization_ids]

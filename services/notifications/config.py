@@ -26,7 +26,8 @@ class Settings(ServiceSettings):
             sender=os.environ.get("MAIL_FROM", "Kommunales Integrationszentrum <noreply@ki.example>"),
         )
         return cls(
-            **cls.base_from_env("notifications"), smtp=smtp,
+            **cls.base_from_env("notifications"),
+            smtp=smtp,
             portal_url=portal_url(),
         )
 

@@ -18,7 +18,8 @@ def on_application_approved(session: Session, event: Envelope) -> None:
     data = event.data
     recipients = services.contacts_of_organization(session, data["organization_id"])
     context = {
-        "title": data["title"], "approved_cents": data["approved_cents"],
+        "title": data["title"],
+        "approved_cents": data["approved_cents"],
         "portal_link": f"{portal_url()}/funding/applications/{data['application_id']}",
     }
     services.plan_emails(session, event, "application_approved", recipients, context)

@@ -20,7 +20,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 @cache
 def _environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=StrictUndefined,
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         keep_trailing_newline=True,
     )
@@ -32,7 +33,8 @@ def languages_of(kind: str) -> set[str]:
     """The languages that have all three parts (subject, text, html) of a message type."""
     folder = TEMPLATES / kind
     return {
-        path.name.split(".")[0] for path in folder.glob("*.subject.txt")
+        path.name.split(".")[0]
+        for path in folder.glob("*.subject.txt")
         if (folder / path.name.replace(".subject.txt", ".txt")).exists()
         and (folder / path.name.replace(".subject.txt", ".html")).exists()
     }

@@ -37,15 +37,21 @@ def upsert_recipient(session: Session, data: dict[str, Any]) -> Recipient:
 
 
 def contacts_of_organization(session: Session, organization_id: str) -> list[Recipient]:
-    return list(session.scalars(
-        select(Recipient).join(RecipientOrganization)
-        .where(RecipientOrganization.organization_id == organization_id)
-        .order_by(Recipient.email)
-    ))
+    return list(
+        session.scalars(
+            select(Recipient)
+            .join(RecipientOrganization)
+            .where(RecipientOrganization.organization_id == organization_id)
+            .order_by(Recipient.email)
+        )
+    )
 
 
 def plan_emails(
-    session: Session, event: Envelope, kind: str, recipients: Iterable[Recipient],
+    session: Session,
+    event: Envelope,
+    kind: str,
+    recipients: Iterable[Recipient],
     context: dict[str, Any],
 ) -> int:
     """One pending email per address for this event, however often the address appears."""
@@ -59,12 +65,22 @@ def plan_emails(
         seen.add(address)
         language = domain.choose_language([recipient.language], available)
         subject, text, html = messages.render(kind, language, {**context, "name": recipient.name})
-        session.add(Email(
-            event_id=event.id, event_type=event.type, recipient=address,
-            recipient_name=recipient.name, language=language, subject=subject, body_text=text,
-            body_html=html, message_id=domain.message_id(event.id, address),
-            correlation_id=event.correlation_id, status="pending", next_attempt_at=utcnow(),
-        ))
+        session.add(
+            Email(
+                event_id=event.id,
+                event_type=event.type,
+                recipient=address,
+                recipient_name=recipient.name,
+                language=language,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                message_id=domain.message_id(event.id, address),
+                correlation_id=event.correlation_id,
+                status="pending",
+                next_attempt_at=utcnow(),
+            )
+        )
         planned += 1
     return planned
 
@@ -143,9 +159,9 @@ def stale_sending_to_pending(factory: sessionmaker[Session], older_than_seconds:
     """A worker died mid-send: the message may have gone out; resend it once, same Message-ID."""
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
     with transaction(factory) as session:
-        stale = list(session.scalars(
-            select(Email).where(Email.status == "sending", Email.claimed_at < cutoff)
-        ))
+        stale = list(
+            session.scalars(select(Email).where(Email.status == "sending", Email.claimed_at < cutoff))
+        )
         for email in stale:
             email.status = "pending" if email.attempts < domain.MAX_ATTEMPTS else "failed"
         return len(stale)

@@ -4,8 +4,12 @@ from services.notifications.config import Settings
 from shared.config import env_float
 from shared.worker import make_worker_app
 
-celery_app = make_worker_app(Settings.from_env(), beat_schedule={
-    "notifications.send_pending": {
-        "task": "notifications.send_pending", "schedule": env_float("EMAIL_SWEEP_SECONDS", 30.0),
+celery_app = make_worker_app(
+    Settings.from_env(),
+    beat_schedule={
+        "notifications.send_pending": {
+            "task": "notifications.send_pending",
+            "schedule": env_float("EMAIL_SWEEP_SECONDS", 30.0),
+        },
     },
-})
+)

@@ -18,8 +18,7 @@ from shared.devserver.redis_choice import choose_redis
 from shared.mailbox import Mailbox, SmtpServer, create_inbox_app
 from shared.migrations import upgrade
 
-DEMO_LOGINS = ("applicant@verein.example", "caseworker@ki.example", "approver@ki.example",
-               "admin@ki.example")
+DEMO_LOGINS = ("applicant@verein.example", "caseworker@ki.example", "approver@ki.example", "admin@ki.example")
 
 
 def prepare_environment() -> None:
@@ -42,13 +41,15 @@ def migrate_and_load_demo() -> None:
 def banner(port: int, redis_origin: str) -> str:
     base = f"http://127.0.0.1:{port}"
     lines = [
-        "", "Teilhabe läuft / is running:",
+        "",
+        "Teilhabe läuft / is running:",
         *(f"  {s:<14} {base}/{s}/healthz   API: {base}/{s}/api/v1/openapi.json" for s in SERVICES),
         f"  Posteingang    {base}/mail/  (SMTP 127.0.0.1:{os.environ['SMTP_PORT']})",
         f"  Redis          {redis_origin}",
         f"  Logs           {var_dir() / 'log'}",
         "  Demo-Logins (Passwort teilhabe-demo): " + ", ".join(DEMO_LOGINS),
-        "  Stop: Ctrl-C", "",
+        "  Stop: Ctrl-C",
+        "",
     ]
     return "\n".join(lines)
 

@@ -40,9 +40,7 @@ def get_schema(event_type: str, version: int) -> Schema:
     try:
         return _SCHEMAS[(event_type, version)]()
     except KeyError:
-        raise InvalidEvent(
-            {"type": [f"unknown event type {event_type!r} version {version}"]}
-        ) from None
+        raise InvalidEvent({"type": [f"unknown event type {event_type!r} version {version}"]}) from None
 
 
 def validate_payload(event_type: str, version: int, data: dict[str, Any]) -> None:

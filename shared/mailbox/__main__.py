@@ -40,8 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     mailbox = Mailbox(args.dir)
     http = create_server(create_inbox_app(mailbox), host=args.host, port=args.http_port)
     with SmtpServer(mailbox, host=args.host, port=args.smtp_port) as smtp:
-        log.info("SMTP on %s:%d, inbox at http://%s:%d/mail/", args.host, smtp.port,
-                 args.host, args.http_port)
+        log.info(
+            "SMTP on %s:%d, inbox at http://%s:%d/mail/", args.host, smtp.port, args.host, args.http_port
+        )
         try:
             http.run()  # returns on Ctrl+C or SIGTERM: waitress swallows KeyboardInterrupt
         finally:

@@ -33,7 +33,10 @@ class _Controller(Controller):
     """Serves on a socket we bound ourselves, so port 0 needs no probe-then-bind race."""
 
     def __init__(
-        self, handler: MailboxHandler, listener: socket.socket, on_connect: Callable[[], None],
+        self,
+        handler: MailboxHandler,
+        listener: socket.socket,
+        on_connect: Callable[[], None],
         **kwargs: Any,
     ) -> None:
         host, port = listener.getsockname()[:2]
@@ -45,9 +48,7 @@ class _Controller(Controller):
         return _CountingSMTP(self.handler, self._on_connect, **self.SMTP_kwargs)
 
     def _create_server(self) -> Awaitable[asyncio.AbstractServer]:
-        return self.loop.create_server(
-            self._factory_invoker, sock=self._listener, ssl=self.ssl_context
-        )
+        return self.loop.create_server(self._factory_invoker, sock=self._listener, ssl=self.ssl_context)
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -125,8 +126,12 @@ class SmtpServer:
     def _start_controller(self) -> _Controller:
         listener = _listen(self.host, self._requested_port)
         controller = _Controller(
-            self._handler, listener, self._count_connection, server_hostname="localhost",
-            decode_data=False, data_size_limit=MAX_MESSAGE_BYTES,
+            self._handler,
+            listener,
+            self._count_connection,
+            server_hostname="localhost",
+            decode_data=False,
+            data_size_limit=MAX_MESSAGE_BYTES,
         )
         try:
             controller.start()

@@ -127,8 +127,11 @@ class Mailbox:
 
 
 def _timeout_text(
-    count: int, timeout: float, predicate: Predicate | None,
-    found: list[ReceivedMessage], matched: list[ReceivedMessage],
+    count: int,
+    timeout: float,
+    predicate: Predicate | None,
+    found: list[ReceivedMessage],
+    matched: list[ReceivedMessage],
 ) -> str:
     wanted = f"{count} message(s)" + (" matching the predicate" if predicate else "")
     arrived = f"{len(found)} arrived" + (f", {len(matched)} matching" if predicate else "")

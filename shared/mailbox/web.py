@@ -13,8 +13,7 @@ from shared.mailbox.store import Mailbox, ReceivedMessage
 # Email HTML only ever runs in a sandboxed iframe; this is the second line of defence.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; "
-        "frame-ancestors 'self'"
+        "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from shared.db import transaction
-from shared.events import make_envelope
-
 from services.funding.models import EligibleOrganization, OutboxMessage
 from services.notifications.models import DeadLetter, Recipient
+from shared.db import transaction
+from shared.events import make_envelope
 from tests.conftest import Stack
 from tests.support import builders
 from tests.support.waiting import wait_until
@@ -40,8 +39,11 @@ def world(stack: Stack) -> World:
     network = apps.client("network")
     _wait_for_read_models(stack, organisation.id)
     return World(
-        organisation, programmes.call_id, builders.login(network, "antrag@bruecken.example"),
-        builders.login(network, "sb@ki.example"), builders.login(network, "leitung@ki.example"),
+        organisation,
+        programmes.call_id,
+        builders.login(network, "antrag@bruecken.example"),
+        builders.login(network, "sb@ki.example"),
+        builders.login(network, "leitung@ki.example"),
     )
 
 
@@ -62,27 +64,34 @@ def approve_application(stack: Stack, world: World) -> str:
     created = funding.post("/funding/api/v1/applications", json=body, headers=world.applicant)
     assert created.status_code == 201, created.json
     application_id = created.json["id"]
-    steps = [("submit", {}, world.applicant), ("recommend", {"recommended_cents": 400_000}, world.caseworker),
-             ("approve", {"comment": "Passt."}, world.approver)]
+    steps = [
+        ("submit", {}, world.applicant),
+        ("recommend", {"recommended_cents": 400_000}, world.caseworker),
+        ("approve", {"comment": "Passt."}, world.approver),
+    ]
     for action, payload, headers in steps:
-        response = funding.post(f"/funding/api/v1/applications/{application_id}/{action}",
-                                json=payload, headers=headers)
+        response = funding.post(
+            f"/funding/api/v1/applications/{application_id}/{action}", json=payload, headers=headers
+        )
         assert response.status_code == 200, (action, response.json)
     return application_id
 
 
 def approved_outbox_row(stack: Stack) -> OutboxMessage | None:
     with builders.session_factory(stack.apps.funding)() as session:
-        return session.scalar(select(OutboxMessage).where(
-            OutboxMessage.event_type == "funding.application.approved"))
+        return session.scalar(
+            select(OutboxMessage).where(OutboxMessage.event_type == "funding.application.approved")
+        )
 
 
 def test_approval_emails_the_contact_person_exactly_once_in_german(stack: Stack, world: World) -> None:
     approve_application(stack, world)
 
     [message] = stack.mailbox.wait_for(1, timeout=20)
-    wait_until(lambda: (row := approved_outbox_row(stack)) and row.confirmed_at,
-               what="notifications to confirm the approved event to funding")
+    wait_until(
+        lambda: (row := approved_outbox_row(stack)) and row.confirmed_at,
+        what="notifications to confirm the approved event to funding",
+    )
     email = message.parsed()
     assert message.recipients == ("kontakt@bruecken.example",)
     assert email["Subject"] == "Ihr Förderantrag „Sprachcafé für Eltern“ wurde bewilligt"
@@ -100,9 +109,12 @@ def test_redelivered_approval_event_sends_no_second_email(stack: Stack, world: W
 
     celery.send_task("notifications.handle_event", kwargs={"envelope": envelope}, queue="notifications")
     # A different event queued behind the duplicate: once its email is here, the duplicate was handled.
-    later = make_envelope("funding.application.approved", 1,
-                          {**envelope["data"], "title": "Zweites Projekt"}, "funding", None)
-    celery.send_task("notifications.handle_event", kwargs={"envelope": later.as_dict()}, queue="notifications")
+    later = make_envelope(
+        "funding.application.approved", 1, {**envelope["data"], "title": "Zweites Projekt"}, "funding", None
+    )
+    celery.send_task(
+        "notifications.handle_event", kwargs={"envelope": later.as_dict()}, queue="notifications"
+    )
 
     messages = stack.mailbox.wait_for(2, timeout=20)
     assert [m.message_id for m in messages].count(first.message_id) == 1
@@ -114,8 +126,10 @@ def test_event_published_while_the_consumer_is_down_arrives_after_it_starts(
 ) -> None:
     stack.workers["notifications"].stop()
     approve_application(stack, world)
-    wait_until(lambda: (row := approved_outbox_row(stack)) and row.attempts >= 1,
-               what="funding's relay to send the approved event")
+    wait_until(
+        lambda: (row := approved_outbox_row(stack)) and row.attempts >= 1,
+        what="funding's relay to send the approved event",
+    )
     assert stack.mailbox.messages() == []
 
     stack.workers["notifications"].start()
@@ -123,29 +137,42 @@ def test_event_published_while_the_consumer_is_down_arrives_after_it_starts(
     stack.mailbox.wait_for(1, timeout=20)
 
 
-def test_event_whose_broker_message_was_lost_is_resent_and_arrives_once(
-    stack: Stack, world: World
-) -> None:
+def test_event_whose_broker_message_was_lost_is_resent_and_arrives_once(stack: Stack, world: World) -> None:
     stack.workers["notifications"].stop()
     approve_application(stack, world)
-    wait_until(lambda: (row := approved_outbox_row(stack)) and row.attempts >= 1,
-               what="funding's relay to send the approved event")
+    wait_until(
+        lambda: (row := approved_outbox_row(stack)) and row.attempts >= 1,
+        what="funding's relay to send the approved event",
+    )
     assert drop_queue(stack.redis(), "notifications") >= 1  # Redis lost what it held
 
     stack.workers["notifications"].start()
 
     stack.mailbox.wait_for(1, timeout=30)
-    row = wait_until(lambda: (r := approved_outbox_row(stack)) and r.confirmed_at and r,
-                     what="the re-sent event to be confirmed")
+    row = wait_until(
+        lambda: (r := approved_outbox_row(stack)) and r.confirmed_at and r,
+        what="the re-sent event to be confirmed",
+    )
     assert row.attempts >= 2
     assert len(stack.mailbox.messages()) == 1
 
 
 def test_event_with_an_invalid_payload_is_kept_as_a_dead_letter_naming_the_field(stack: Stack) -> None:
-    envelope = make_envelope("network.contact.subscribed", 1, {
-        "contact_id": "6f1c1c1e-1111-4111-8111-111111111111", "email": "a@b.example", "name": "A",
-        "language": "de", "topics": [], "districts": [], "organization_ids": [],
-    }, "network", None).as_dict()
+    envelope = make_envelope(
+        "network.contact.subscribed",
+        1,
+        {
+            "contact_id": "6f1c1c1e-1111-4111-8111-111111111111",
+            "email": "a@b.example",
+            "name": "A",
+            "language": "de",
+            "topics": [],
+            "districts": [],
+            "organization_ids": [],
+        },
+        "network",
+        None,
+    ).as_dict()
     envelope["data"]["email"] = "not-an-email"
     celery = stack.apps.network.extensions["teilhabe"].celery
 

@@ -8,10 +8,9 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shared.db import transaction, utcnow
-
 from services.funding.models import Call, Programme, ProgrammeBudget
 from services.network import services as network
+from shared.db import transaction, utcnow
 
 PASSWORD = "ein-langes-testpasswort"
 
@@ -34,16 +33,25 @@ def session_factory(app: Flask):  # type: ignore[no-untyped-def]
 
 
 def verified_organisation(
-    network_app: Flask, name: str, contact_email: str, contact_name: str = "Ayşe Yılmaz",
-    language: str = "de", district: str = "Köln-Mülheim",
+    network_app: Flask,
+    name: str,
+    contact_email: str,
+    contact_name: str = "Ayşe Yılmaz",
+    language: str = "de",
+    district: str = "Köln-Mülheim",
 ) -> Organisation:
     """An organisation verified by staff, with a subscribed contact person (events recorded)."""
     with transaction(session_factory(network_app)) as session:
         organization = network.register_organization(session, name, district)
         network.verify_organization(session, organization.id)
         network.add_subscribed_contact(
-            session, contact_name, contact_email, language, [organization.id],
-            topics=["funding_calls"], districts=[district],
+            session,
+            contact_name,
+            contact_email,
+            language,
+            [organization.id],
+            topics=["funding_calls"],
+            districts=[district],
         )
         return Organisation(organization.id, contact_email)
 
@@ -54,28 +62,34 @@ def user(network_app: Flask, email: str, roles: list[str], organization_ids: lis
 
 
 def login(network_client: FlaskClient, email: str) -> dict[str, str]:
-    response = network_client.post(
-        "/network/api/v1/auth/token", json={"email": email, "password": PASSWORD}
-    )
+    response = network_client.post("/network/api/v1/auth/token", json={"email": email, "password": PASSWORD})
     assert response.status_code == 200, response.json
     return {"Authorization": f"Bearer {response.json['access_token']}"}
 
 
 def open_call(
-    funding_app: Flask, budget_cents: int = 10_000_000, max_amount_cents: int = 2_500_000,
-    name: str = "KOMM-AN NRW", opens_in: timedelta = -timedelta(days=1),
+    funding_app: Flask,
+    budget_cents: int = 10_000_000,
+    max_amount_cents: int = 2_500_000,
+    name: str = "KOMM-AN NRW",
+    opens_in: timedelta = -timedelta(days=1),
     closes_in: timedelta = timedelta(days=30),
 ) -> Programmes:
     now = utcnow()
     with transaction(session_factory(funding_app)) as session:
-        programme = Programme(name=name, max_amount_cents=max_amount_cents, budgets=[
-            ProgrammeBudget(year=now.year, budget_cents=budget_cents, committed_cents=0)
-        ])
+        programme = Programme(
+            name=name,
+            max_amount_cents=max_amount_cents,
+            budgets=[ProgrammeBudget(year=now.year, budget_cents=budget_cents, committed_cents=0)],
+        )
         session.add(programme)
         session.flush()
         call = Call(
-            programme_id=programme.id, title=f"Förderaufruf {name}", budget_year=now.year,
-            opens_at=now + opens_in, closes_at=now + closes_in,
+            programme_id=programme.id,
+            title=f"Förderaufruf {name}",
+            budget_year=now.year,
+            opens_at=now + opens_in,
+            closes_at=now + closes_in,
         )
         session.add(call)
         session.flush()
@@ -84,13 +98,16 @@ def open_call(
 
 def application_body(call_id: str, organization_id: str, **overrides: object) -> dict[str, object]:
     body: dict[str, object] = {
-        "call_id": call_id, "organization_id": organization_id, "title": "Sprachcafé für Eltern",
+        "call_id": call_id,
+        "organization_id": organization_id,
+        "title": "Sprachcafé für Eltern",
         "summary": "Wöchentliches Treffen mit Kinderbetreuung.",
         "cost_lines": [
             {"category": "personnel", "description": "Honorar Sprachmittlerin", "amount_cents": 480_000},
             {"category": "material", "description": "Lernmaterial", "amount_cents": 20_050},
         ],
-        "own_contribution_cents": 50_000, "other_funding_cents": 0,
+        "own_contribution_cents": 50_000,
+        "other_funding_cents": 0,
     }
     body.update(overrides)
     return body

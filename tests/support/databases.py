@@ -10,12 +10,11 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import Engine, MetaData, delete, make_url
 
-from shared.db import make_engine, transaction, make_session_factory
-from shared.migrations import upgrade
-
 from services.funding.models import Base as FundingBase
 from services.network.models import Base as NetworkBase
 from services.notifications.models import Base as NotificationsBase
+from shared.db import make_engine, make_session_factory, transaction
+from shared.migrations import upgrade
 
 SERVICES = ("funding", "network", "notifications")
 METADATA: dict[str, MetaData] = {

@@ -15,8 +15,10 @@ class TokenMaker:
 
     def __call__(self, *roles: str, orgs: tuple[str, ...] = (), user_id: str | None = None) -> str:
         actor = Actor(
-            user_id=user_id or str(uuid.uuid4()), email=f"{roles[0] if roles else 'user'}@test.example",
-            roles=roles, organization_ids=orgs,
+            user_id=user_id or str(uuid.uuid4()),
+            email=f"{roles[0] if roles else 'user'}@test.example",
+            roles=roles,
+            organization_ids=orgs,
         )
         return issue_token(self.private_key, actor, timedelta(minutes=5))
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import redis
 
 from shared.config import PROJECT_ROOT
-
 from tests.support.waiting import wait_until
 
 QUEUES = ("funding", "network", "notifications")
@@ -29,16 +28,35 @@ class Worker:
 
     def start(self) -> None:
         command = [
-            sys.executable, "-m", "celery", "-A", f"services.{self.service}.worker", "worker",
-            "-Q", self.service, "-n", f"{self.service}-{os.getpid()}@%h", "-c", "1",
-            "--without-gossip", "--without-mingle", "--loglevel", "INFO",
-            "-B", "-s", str(self.log_path.with_suffix(".beat")),
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            f"services.{self.service}.worker",
+            "worker",
+            "-Q",
+            self.service,
+            "-n",
+            f"{self.service}-{os.getpid()}@%h",
+            "-c",
+            "1",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "INFO",
+            "-B",
+            "-s",
+            str(self.log_path.with_suffix(".beat")),
         ]
         self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                command, cwd=PROJECT_ROOT, env={**os.environ, **self.env},
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                command,
+                cwd=PROJECT_ROOT,
+                env={**os.environ, **self.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         wait_until(self._ready, timeout=30, what=f"{self.service} worker to be ready ({self.log_path})")
 
