@@ -7,11 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from celery import Task, shared_task
+from sqlalchemy.orm import DeclarativeBase
 
 from shared.db import transaction
 from shared.events.routing import SERVICES
-from shared.inbox import Handlers, Inbox, Outcome
-from shared.outbox import Outbox
+from shared.inbox import DeadLetterMixin, Handlers, Inbox, InboxMixin, Outcome
+from shared.outbox import Outbox, OutboxMixin
 
 log = logging.getLogger(__name__)
 
@@ -69,3 +70,12 @@ def _confirm_receipt(task: Task, envelope: object, consumer: str) -> None:
         kwargs={"event_id": str(envelope["id"]), "consumer": consumer},
         queue=producer,
     )
+
+
+def event_stores(base: type[DeclarativeBase], service: str) -> tuple[Outbox, Inbox]:
+    """The service's outbox, inbox and dead-letter tables on its own declarative base."""
+    module = {"__module__": base.__module__}
+    outbox_model = type("OutboxMessage", (OutboxMixin, base), module)
+    inbox_model = type("InboxRecord", (InboxMixin, base), module)
+    dead_letter_model = type("DeadLetter", (DeadLetterMixin, base), module)
+    return Outbox(service, outbox_model), Inbox(service, inbox_model, dead_letter_model)

@@ -18,7 +18,7 @@ from shared.auth import Actor, AuthError, verify_token
 from shared.celery import ServiceCelery, make_celery
 from shared.errors import DomainError
 from shared.health import report, run_checks
-from shared.logging import new_correlation_id, set_correlation_id
+from shared.logging import get_correlation_id, new_correlation_id, set_correlation_id
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -130,6 +130,11 @@ def _register_request_hooks(app: Flask) -> None:
             set_correlation_id(incoming)
         else:
             new_correlation_id()
+
+    @app.after_request
+    def _echo_correlation_id(response: Response) -> Response:
+        response.headers["X-Correlation-ID"] = get_correlation_id() or ""
+        return response
 
     @app.teardown_request
     def _close_session(_exc: BaseException | None) -> None:

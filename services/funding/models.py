@@ -9,8 +9,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String,
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UtcDateTime, utcnow
-from shared.inbox import DeadLetterMixin, Inbox, InboxMixin
-from shared.outbox import Outbox, OutboxMixin
+from shared.messaging import event_stores
 
 
 def new_id() -> str:
@@ -123,17 +122,5 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
-class OutboxMessage(OutboxMixin, Base):
-    pass
-
-
-class InboxRecord(InboxMixin, Base):
-    pass
-
-
-class DeadLetter(DeadLetterMixin, Base):
-    pass
-
-
-outbox = Outbox("funding", OutboxMessage)
-inbox = Inbox("funding", InboxRecord, DeadLetter)
+outbox, inbox = event_stores(Base, "funding")
+OutboxMessage, InboxRecord, DeadLetter = outbox.model, inbox.record_model, inbox.dead_letter_model

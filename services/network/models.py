@@ -9,8 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UtcDateTime, utcnow
-from shared.inbox import DeadLetterMixin, Inbox, InboxMixin
-from shared.outbox import Outbox, OutboxMixin
+from shared.messaging import event_stores
 
 
 def new_id() -> str:
@@ -85,17 +84,5 @@ class Membership(Base):
     organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id"), primary_key=True)
 
 
-class OutboxMessage(OutboxMixin, Base):
-    pass
-
-
-class InboxRecord(InboxMixin, Base):
-    pass
-
-
-class DeadLetter(DeadLetterMixin, Base):
-    pass
-
-
-outbox = Outbox("network", OutboxMessage)
-inbox = Inbox("network", InboxRecord, DeadLetter)
+outbox, inbox = event_stores(Base, "network")
+OutboxMessage, InboxRecord, DeadLetter = outbox.model, inbox.record_model, inbox.dead_letter_model

@@ -8,8 +8,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UtcDateTime, utcnow
-from shared.inbox import DeadLetterMixin, Inbox, InboxMixin
-from shared.outbox import Outbox, OutboxMixin
+from shared.messaging import event_stores
 
 
 class Base(DeclarativeBase):
@@ -64,17 +63,5 @@ class Email(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
-class OutboxMessage(OutboxMixin, Base):
-    pass
-
-
-class InboxRecord(InboxMixin, Base):
-    pass
-
-
-class DeadLetter(DeadLetterMixin, Base):
-    pass
-
-
-outbox = Outbox("notifications", OutboxMessage)
-inbox = Inbox("notifications", InboxRecord, DeadLetter)
+outbox, inbox = event_stores(Base, "notifications")
+OutboxMessage, InboxRecord, DeadLetter = outbox.model, inbox.record_model, inbox.dead_letter_model

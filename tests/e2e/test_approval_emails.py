@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from services.funding.models import EligibleOrganization, OutboxMessage
-from services.notifications.models import DeadLetter, Recipient
+from services.notifications.models import DeadLetter, Email, Recipient
 from shared.db import transaction
 from shared.events import make_envelope
 from tests.conftest import Stack
@@ -58,7 +58,7 @@ def _wait_for_read_models(stack: Stack, organization_id: str) -> None:
     wait_until(known, what="funding and notifications to learn the organisation from network's events")
 
 
-def approve_application(stack: Stack, world: World) -> str:
+def approve_application(stack: Stack, world: World, correlation_id: str = "") -> str:
     funding = stack.apps.client("funding")
     body = builders.application_body(world.call_id, world.organisation.id)
     created = funding.post("/funding/api/v1/applications", json=body, headers=world.applicant)
@@ -67,7 +67,7 @@ def approve_application(stack: Stack, world: World) -> str:
     steps = [
         ("submit", {}, world.applicant),
         ("recommend", {"recommended_cents": 400_000}, world.caseworker),
-        ("approve", {"comment": "Passt."}, world.approver),
+        ("approve", {"comment": "Passt."}, {**world.approver, "X-Correlation-ID": correlation_id}),
     ]
     for action, payload, headers in steps:
         response = funding.post(
@@ -85,7 +85,7 @@ def approved_outbox_row(stack: Stack) -> OutboxMessage | None:
 
 
 def test_approval_emails_the_contact_person_exactly_once_in_german(stack: Stack, world: World) -> None:
-    approve_application(stack, world)
+    approve_application(stack, world, correlation_id="trace-approval-1")
 
     [message] = stack.mailbox.wait_for(1, timeout=20)
     wait_until(
@@ -99,6 +99,8 @@ def test_approval_emails_the_contact_person_exactly_once_in_german(stack: Stack,
     assert "4.000,00 €" in email.get_body(("plain",)).get_content()
     assert "4.000,00 €" in email.get_body(("html",)).get_content()
     assert len(stack.mailbox.messages()) == 1
+    with builders.session_factory(stack.apps.notifications)() as session:
+        assert session.scalar(select(Email.correlation_id)) == "trace-approval-1"
 
 
 def test_redelivered_approval_event_sends_no_second_email(stack: Stack, world: World) -> None:
