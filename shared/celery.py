@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError as DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from shared.config import env_float, env_int
+from shared.config import env_float
 from shared.db import make_engine, make_session_factory
 from shared.logging import set_correlation_id
 from shared.outbox import on_commit_with_events
@@ -106,10 +106,6 @@ def nudge(app: Celery, task_name: str, queue: str) -> None:
         app.send_task(task_name, queue=queue, retry=False)
     except Exception:  # noqa: BLE001 - the beat sweep catches up whatever this misses
         log.warning("could not nudge %s; the beat sweep will catch up", task_name)
-
-
-def worker_concurrency() -> int:
-    return env_int("WORKER_CONCURRENCY", 1)
 
 
 @task_prerun.connect

@@ -46,14 +46,24 @@ def var_dir() -> Path:
 
 
 def database_url(service: str) -> str:
-    """``<SERVICE>_DATABASE_URL``, else a SQLite file of the service's own under ``var/``."""
-    return os.environ.get(f"{service.upper()}_DATABASE_URL") or (
-        f"sqlite:///{var_dir() / f'{service}.sqlite3'}"
+    """``<SERVICE>_DATABASE_URL``, else (never in production) a SQLite file under ``var/``."""
+    return _required_in_production(
+        f"{service.upper()}_DATABASE_URL", f"sqlite:///{var_dir() / f'{service}.sqlite3'}"
     )
 
 
 def redis_url() -> str:
-    return os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    return _required_in_production("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _required_in_production(name: str, development_default: str) -> str:
+    """Development defaults must not silently stand in for a missing production setting."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    if is_production():
+        raise ConfigError(f"{name} must be set when TEILHABE_ENV=production")
+    return development_default
 
 
 def is_production() -> bool:

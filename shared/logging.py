@@ -47,9 +47,10 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:
-    """Route every logger of the process through one JSON handler on stderr."""
+    """Route every logger of the process through one JSON handler on stderr (idempotent)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(service))
+    handler.set_name("teilhabe-json")
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != "teilhabe-json"] + [handler]
     root.setLevel(level)

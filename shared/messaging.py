@@ -15,6 +15,8 @@ from shared.inbox import DeadLetterMixin, Handlers, Inbox, InboxMixin, Outcome
 from shared.outbox import Outbox, OutboxMixin
 
 log = logging.getLogger(__name__)
+RELAY_BATCH = 200
+RELAY_BATCHES_PER_RUN = 50
 
 
 AfterConsume = Callable[[Task, dict[str, Any]], None]
@@ -47,8 +49,14 @@ def register_event_tasks(
         def send(task_name: str, envelope: dict[str, Any], queue: str) -> None:
             self.app.send_task(task_name, kwargs={"envelope": envelope}, queue=queue)
 
-        with transaction(self.app.session_factory) as session:
-            return outbox.relay(session, send)
+        total = 0
+        for _ in range(RELAY_BATCHES_PER_RUN):  # a big burst drains now, not one batch per sweep
+            with transaction(self.app.session_factory) as session:
+                sent = outbox.relay(session, send, limit=RELAY_BATCH)
+            total += sent
+            if sent < RELAY_BATCH:
+                break
+        return total
 
     @shared_task(name=f"{service}.confirm_event", bind=True)
     def confirm_event(self: Task, event_id: str, consumer: str) -> bool:

@@ -22,10 +22,12 @@ class ChosenRedis:
             self.embedded.shutdown()
 
 
-def choose_redis(var_dir: Path) -> ChosenRedis:
+LOCAL_REDIS = "redis://127.0.0.1:6379/0"
+
+
+def choose_redis(var_dir: Path, local: str = LOCAL_REDIS) -> ChosenRedis:
     if os.environ.get("REDIS_URL"):
         return ChosenRedis(os.environ["REDIS_URL"], "REDIS_URL")
-    local = "redis://127.0.0.1:6379/0"
     if answers(local):
         return ChosenRedis(local, "local Redis on 127.0.0.1:6379")
     return _embedded(var_dir)

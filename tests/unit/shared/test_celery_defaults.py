@@ -17,7 +17,6 @@ def test_worker_app_uses_json_late_acks_and_its_own_queue(service: str) -> None:
     assert conf.task_acks_late and conf.task_reject_on_worker_lost
     assert conf.worker_prefetch_multiplier == 1
     assert conf.task_default_queue == service
-    assert conf.task_always_eager is False
     visibility = conf.broker_transport_options["visibility_timeout"]
     assert visibility > conf.task_time_limit + RETRY_BACKOFF_MAX
     assert f"{service}.relay_outbox" in conf.beat_schedule
