@@ -21,7 +21,7 @@ def alembic_config(service: str, url: str | None = None) -> Config:
 
 
 def upgrade(service: str, url: str | None = None) -> None:
-    command.upgrade(alembic_config(service, url), "head")
+    command.upgrade(alembic_config(service, url), "heads")
 
 
 def run_env(context: Any, metadata: MetaData) -> None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from services.network import services
-from services.network.domain import DEMO_PASSWORD
+from services.network.domain.identity import DEMO_PASSWORD
 from services.network.models import Organization
+from services.network.services import identity, registry
 from shared.demo import demo_id, run_loader
 
 ORGANIZATIONS = [
@@ -32,8 +32,8 @@ def load(session: Session) -> bool:
         organization = Organization(id=demo_id(name), name=name, district=district)
         session.add(organization)
         session.flush()
-        services.verify_organization(session, organization.id)
-        services.add_subscribed_contact(
+        registry.verify_organization(session, organization.id)
+        registry.add_subscribed_contact(
             session,
             contact,
             email,
@@ -44,7 +44,7 @@ def load(session: Session) -> bool:
         )
         org_ids.append(organization.id)
     for email, roles, orgs in USERS:
-        services.create_user(session, email, DEMO_PASSWORD, roles, [org_ids[i] for i in orgs])
+        identity.create_user(session, email, DEMO_PASSWORD, roles, [org_ids[i] for i in orgs])
     return True
 
 

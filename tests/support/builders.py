@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from services.funding.models import Call, Programme, ProgrammeBudget
-from services.network import services as network
+from services.network.services import identity, registry
 from shared.db import transaction, utcnow
 
 PASSWORD = "ein-langes-testpasswort"
@@ -42,9 +42,9 @@ def verified_organisation(
 ) -> Organisation:
     """An organisation verified by staff, with a subscribed contact person (events recorded)."""
     with transaction(session_factory(network_app)) as session:
-        organization = network.register_organization(session, name, district)
-        network.verify_organization(session, organization.id)
-        network.add_subscribed_contact(
+        organization = registry.register_organization(session, name, district)
+        registry.verify_organization(session, organization.id)
+        registry.add_subscribed_contact(
             session,
             contact_name,
             contact_email,
@@ -58,7 +58,7 @@ def verified_organisation(
 
 def user(network_app: Flask, email: str, roles: list[str], organization_ids: list[str] = ()) -> str:
     with transaction(session_factory(network_app)) as session:
-        return network.create_user(session, email, PASSWORD, roles, list(organization_ids)).id
+        return identity.create_user(session, email, PASSWORD, roles, list(organization_ids)).id
 
 
 def login(network_client: FlaskClient, email: str) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 03:22:08.436215
+Create Date: 2026-11-22 03:40:40.308392
 """
 from alembic import op
 import sqlalchemy as sa
@@ -21,7 +21,10 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('email', sa.String(length=320), nullable=False),
+    sa.Column('phone', sa.String(length=40), nullable=False),
     sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('created_at', shared.db.UtcDateTime(), nullable=False),
+    sa.Column('erased_at', shared.db.UtcDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('contact_person', schema=None) as batch_op:
@@ -46,11 +49,33 @@ def upgrade() -> None:
     op.create_table('organization',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('legal_form', sa.String(length=80), nullable=False),
+    sa.Column('type', sa.String(length=80), nullable=False),
+    sa.Column('street', sa.String(length=200), nullable=False),
+    sa.Column('postal_code', sa.String(length=10), nullable=False),
+    sa.Column('city', sa.String(length=120), nullable=False),
+    sa.Column('municipality', sa.String(length=120), nullable=False),
     sa.Column('district', sa.String(length=120), nullable=False),
+    sa.Column('email', sa.String(length=320), nullable=False),
+    sa.Column('phone', sa.String(length=40), nullable=False),
+    sa.Column('website', sa.String(length=300), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('created_at', shared.db.UtcDateTime(), nullable=False),
+    sa.Column('updated_at', shared.db.UtcDateTime(), nullable=False),
+    sa.Column('email_confirmed_at', shared.db.UtcDateTime(), nullable=True),
+    sa.Column('merged_into_id', sa.String(length=36), nullable=True),
+    sa.ForeignKeyConstraint(['merged_into_id'], ['organization.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
+    with op.batch_alter_table('organization', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_organization_district'), ['district'], unique=False)
+        batch_op.create_index(batch_op.f('ix_organization_email'), ['email'], unique=False)
+        batch_op.create_index(batch_op.f('ix_organization_phone'), ['phone'], unique=False)
+        batch_op.create_index(batch_op.f('ix_organization_status'), ['status'], unique=False)
+        batch_op.create_index('ix_organization_status_district', ['status', 'district'], unique=False)
+        batch_op.create_index(batch_op.f('ix_organization_type'), ['type'], unique=False)
+
     op.create_table('outbox',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('event_id', sa.String(length=36), nullable=False),
@@ -69,6 +94,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_outbox_event_id'), ['event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_next_attempt_at'), ['next_attempt_at'], unique=False)
 
+    op.create_table('taxonomy_term',
+    sa.Column('vocabulary', sa.String(length=40), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('label_de', sa.String(length=200), nullable=False),
+    sa.Column('label_en', sa.String(length=200), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('vocabulary', 'key')
+    )
     op.create_table('user_account',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('email', sa.String(length=320), nullable=False),
@@ -84,6 +118,21 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], ),
     sa.PrimaryKeyConstraint('contact_id', 'organization_id')
     )
+    op.create_table('consent',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('contact_id', sa.String(length=36), nullable=False),
+    sa.Column('purpose', sa.String(length=120), nullable=False),
+    sa.Column('method', sa.String(length=20), nullable=False),
+    sa.Column('text_version', sa.String(length=40), nullable=False),
+    sa.Column('proof', sa.Text(), nullable=False),
+    sa.Column('given_at', shared.db.UtcDateTime(), nullable=False),
+    sa.Column('withdrawn_at', shared.db.UtcDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact_person.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('consent', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consent_contact_id'), ['contact_id'], unique=False)
+
     op.create_table('membership',
     sa.Column('user_id', sa.String(length=36), nullable=False),
     sa.Column('organization_id', sa.String(length=36), nullable=False),
@@ -91,6 +140,47 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], ),
     sa.PrimaryKeyConstraint('user_id', 'organization_id')
     )
+    op.create_table('organization_change',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('organization_id', sa.String(length=36), nullable=False),
+    sa.Column('field', sa.String(length=60), nullable=False),
+    sa.Column('old_value', sa.Text(), nullable=False),
+    sa.Column('new_value', sa.Text(), nullable=False),
+    sa.Column('actor_id', sa.String(length=36), nullable=False),
+    sa.Column('changed_at', shared.db.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('organization_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_organization_change_organization_id'), ['organization_id'], unique=False)
+
+    op.create_table('organization_field_of_work',
+    sa.Column('organization_id', sa.String(length=36), nullable=False),
+    sa.Column('term', sa.String(length=80), nullable=False),
+    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], ),
+    sa.PrimaryKeyConstraint('organization_id', 'term')
+    )
+    with op.batch_alter_table('organization_field_of_work', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_organization_field_of_work_term'), ['term'], unique=False)
+
+    op.create_table('organization_language',
+    sa.Column('organization_id', sa.String(length=36), nullable=False),
+    sa.Column('code', sa.String(length=8), nullable=False),
+    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], ),
+    sa.PrimaryKeyConstraint('organization_id', 'code')
+    )
+    with op.batch_alter_table('organization_language', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_organization_language_code'), ['code'], unique=False)
+
+    op.create_table('organization_target_group',
+    sa.Column('organization_id', sa.String(length=36), nullable=False),
+    sa.Column('term', sa.String(length=80), nullable=False),
+    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], ),
+    sa.PrimaryKeyConstraint('organization_id', 'term')
+    )
+    with op.batch_alter_table('organization_target_group', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_organization_target_group_term'), ['term'], unique=False)
+
     op.create_table('subscription',
     sa.Column('contact_id', sa.String(length=36), nullable=False),
     sa.Column('topics', sa.JSON(), nullable=False),
@@ -112,15 +202,44 @@ def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     op.drop_table('user_role')
     op.drop_table('subscription')
+    with op.batch_alter_table('organization_target_group', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_organization_target_group_term'))
+
+    op.drop_table('organization_target_group')
+    with op.batch_alter_table('organization_language', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_organization_language_code'))
+
+    op.drop_table('organization_language')
+    with op.batch_alter_table('organization_field_of_work', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_organization_field_of_work_term'))
+
+    op.drop_table('organization_field_of_work')
+    with op.batch_alter_table('organization_change', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_organization_change_organization_id'))
+
+    op.drop_table('organization_change')
     op.drop_table('membership')
+    with op.batch_alter_table('consent', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consent_contact_id'))
+
+    op.drop_table('consent')
     op.drop_table('affiliation')
     op.drop_table('user_account')
+    op.drop_table('taxonomy_term')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_next_attempt_at'))
         batch_op.drop_index(batch_op.f('ix_outbox_event_id'))
         batch_op.drop_index(batch_op.f('ix_outbox_confirmed_at'))
 
     op.drop_table('outbox')
+    with op.batch_alter_table('organization', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_organization_type'))
+        batch_op.drop_index('ix_organization_status_district')
+        batch_op.drop_index(batch_op.f('ix_organization_status'))
+        batch_op.drop_index(batch_op.f('ix_organization_phone'))
+        batch_op.drop_index(batch_op.f('ix_organization_email'))
+        batch_op.drop_index(batch_op.f('ix_organization_district'))
+
     op.drop_table('organization')
     op.drop_table('inbox')
     op.drop_table('dead_letter')

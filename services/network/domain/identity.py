@@ -1,11 +1,9 @@
-"""Network's rules that need no database: passwords and organisation status."""
+"""Identity rules that need no database: password hashing."""
 
 from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-
-from shared.errors import Conflict
 
 DEMO_PASSWORD = "teilhabe-demo"
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -20,8 +18,3 @@ def password_matches(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerifyMismatchError, InvalidHashError):
         return False
-
-
-def check_can_verify(status: str) -> None:
-    if status != "registered":
-        raise Conflict(f"an organisation in status {status!r} cannot be verified", field="status")

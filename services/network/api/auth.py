@@ -7,19 +7,19 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.network import services
-from services.network.schemas import ActorSchema, TokenRequestSchema, TokenResponseSchema
+from services.network.schemas.identity import ActorSchema, TokenRequestSchema, TokenResponseSchema
+from services.network.services import identity as services
 from shared.auth import Actor
 from shared.config import ConfigError
 from shared.web import current_actor, service_context, unit_of_work
 
-auth = Blueprint("auth", __name__, url_prefix="/network/api/v1/auth", description="Sign-in")
+blp = Blueprint("auth", __name__, url_prefix="/network/api/v1/auth", description="Sign-in")
 
 
-@auth.route("/token")
+@blp.route("/token")
 class Token(MethodView):
-    @auth.arguments(TokenRequestSchema)
-    @auth.response(200, TokenResponseSchema)
+    @blp.arguments(TokenRequestSchema)
+    @blp.response(200, TokenResponseSchema)
     def post(self, credentials: dict[str, Any]) -> dict[str, Any]:
         """Exchange email and password for a short-lived bearer token."""
         settings = service_context().settings
@@ -40,9 +40,9 @@ class Token(MethodView):
         }
 
 
-@auth.route("/me")
+@blp.route("/me")
 class Me(MethodView):
-    @auth.response(200, ActorSchema)
+    @blp.response(200, ActorSchema)
     def get(self) -> Actor:
         """Who the bearer token says the caller is."""
         return current_actor()

@@ -1,0 +1,1 @@
+"""Network's pure rules, one module per area."""

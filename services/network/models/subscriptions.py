@@ -1,0 +1,20 @@
+"""Subscriptions of contact persons to topics and districts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.network.models.base import Base
+from shared.db import UtcDateTime
+
+
+class Subscription(Base):
+    __tablename__ = "subscription"
+
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contact_person.id"), primary_key=True)
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    districts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -1,0 +1,1 @@
+"""Network's HTTP schemas, one module per area."""
