@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import random
+from dataclasses import dataclass
 from datetime import timedelta
 
 MAX_ATTEMPTS = 6
 RETRY_BASE = timedelta(seconds=30)
 RETRY_CAP = timedelta(hours=1)
 DEFAULT_LANGUAGE = "de"
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """Whom one email goes to: a recipient from network's events, or an address an event names."""
+
+    email: str
+    name: str
+    languages: tuple[str | None, ...] = ()
 
 
 def message_id(event_id: str, recipient: str, domain: str = "teilhabe.notifications") -> str:

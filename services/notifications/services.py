@@ -47,30 +47,34 @@ def contacts_of_organization(session: Session, organization_id: str) -> list[Rec
     )
 
 
+def addressees_of(recipients: Iterable[Recipient]) -> list[domain.Addressee]:
+    return [domain.Addressee(r.email, r.name, (r.language,)) for r in recipients]
+
+
 def plan_emails(
     session: Session,
     event: Envelope,
     kind: str,
-    recipients: Iterable[Recipient],
+    addressees: Iterable[domain.Addressee],
     context: dict[str, Any],
 ) -> int:
     """One pending email per address for this event, however often the address appears."""
     available = messages.languages_of(kind)
-    seen = {e for e in session.scalars(select(Email.recipient).where(Email.event_id == event.id))}
+    seen = set(session.scalars(select(Email.recipient).where(Email.event_id == event.id)))
     planned = 0
-    for recipient in recipients:
-        address = recipient.email.lower()
+    for addressee in addressees:
+        address = addressee.email.lower()
         if address in seen:
             continue
         seen.add(address)
-        language = domain.choose_language([recipient.language], available)
-        subject, text, html = messages.render(kind, language, {**context, "name": recipient.name})
+        language = domain.choose_language(list(addressee.languages), available)
+        subject, text, html = messages.render(kind, language, {**context, "name": addressee.name})
         session.add(
             Email(
                 event_id=event.id,
                 event_type=event.type,
                 recipient=address,
-                recipient_name=recipient.name,
+                recipient_name=addressee.name,
                 language=language,
                 subject=subject,
                 body_text=text,

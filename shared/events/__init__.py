@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 # Importing the payload modules registers their schemas.
-from shared.events import funding, network  # noqa: F401
+from shared.events import (  # noqa: F401
+    funding,
+    network_engagement,
+    network_identity,
+    network_registry,
+)
 from shared.events.envelope import Envelope, InvalidEvent, parse_envelope
 from shared.events.registry import get_schema, registered, validate_payload
 from shared.events.routing import SUBSCRIPTIONS, consumers_of

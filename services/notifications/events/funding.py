@@ -1,4 +1,4 @@
-"""What notifications consumes (HANDLERS): each handler plans emails or updates recipients."""
+"""Notifications' handlers for funding's events."""
 
 from __future__ import annotations
 
@@ -10,10 +10,6 @@ from shared.events import Envelope
 from shared.inbox import Handlers
 
 
-def on_contact_subscribed(session: Session, event: Envelope) -> None:
-    services.upsert_recipient(session, event.data)
-
-
 def on_application_approved(session: Session, event: Envelope) -> None:
     data = event.data
     recipients = services.contacts_of_organization(session, data["organization_id"])
@@ -22,10 +18,9 @@ def on_application_approved(session: Session, event: Envelope) -> None:
         "approved_cents": data["approved_cents"],
         "portal_link": f"{portal_url()}/funding/applications/{data['application_id']}",
     }
-    services.plan_emails(session, event, "application_approved", recipients, context)
+    services.plan_emails(session, event, "application_approved", services.addressees_of(recipients), context)
 
 
 HANDLERS: Handlers = {
-    ("network.contact.subscribed", 1): on_contact_subscribed,
     ("funding.application.approved", 1): on_application_approved,
 }

@@ -1,4 +1,4 @@
-"""Payloads of the events the network service publishes."""
+"""Payloads of network's engagement events: subscriptions and KI events."""
 
 from __future__ import annotations
 
@@ -6,18 +6,6 @@ from marshmallow import fields
 
 from shared.events.fields import Id, Language
 from shared.events.registry import PayloadSchema, payload
-
-
-@payload("network.organization.verified", 1)
-class OrganizationVerifiedV1(PayloadSchema):
-    """Network emits this when staff verify an organisation: from now on it may apply for funding.
-
-    Funding keeps it in its local read model of eligible organisations.
-    """
-
-    organization_id = Id(required=True)
-    name = fields.String(required=True)
-    district = fields.String(required=True)
 
 
 @payload("network.contact.subscribed", 1)

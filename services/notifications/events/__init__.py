@@ -1,0 +1,18 @@
+"""What notifications consumes: HANDLERS, gathered from one module per producer area."""
+
+from __future__ import annotations
+
+from services.notifications.events import (
+    funding,
+    network_engagement,
+    network_identity,
+    network_registry,
+)
+from shared.inbox import Handlers
+
+HANDLERS: Handlers = {
+    **funding.HANDLERS,
+    **network_identity.HANDLERS,
+    **network_registry.HANDLERS,
+    **network_engagement.HANDLERS,
+}

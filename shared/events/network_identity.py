@@ -1,0 +1,3 @@
+"""Payloads of network's identity events: accounts, sessions, password resets."""
+
+from __future__ import annotations
