@@ -11,6 +11,7 @@ from services.network.api import (
     imports,
     ki_events,
     organizations,
+    search,
     subscriptions,
     taxonomies,
     users,
@@ -18,5 +19,16 @@ from services.network.api import (
 
 BLUEPRINTS: tuple[Blueprint, ...] = tuple(
     module.blp
-    for module in (auth, users, organizations, contacts, taxonomies, imports, subscriptions, ki_events, gdpr)
+    for module in (
+        auth,
+        users,
+        organizations,
+        search,
+        contacts,
+        taxonomies,
+        imports,
+        subscriptions,
+        ki_events,
+        gdpr,
+    )
 )
