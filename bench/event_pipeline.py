@@ -21,7 +21,8 @@ from services.notifications.models import Recipient
 from shared.db import make_session_factory, transaction
 from shared.devserver.redis_choice import answers
 from tests.support import databases as dbs
-from tests.support.workers import Worker, purge_queues
+from tests.support.redis_slots import RedisSlots
+from tests.support.workers import Worker
 
 
 def record_events(factory, count: int) -> float:  # type: ignore[no-untyped-def]
@@ -58,14 +59,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/11")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379")
     args = parser.parse_args()
     if not answers(args.redis):
         raise SystemExit(f"no Redis at {args.redis}")
+    slots = RedisSlots(args.redis)
+    redis_url = slots.claim()
     workdir = Path(tempfile.mkdtemp(prefix="teilhabe-bench-"))
     databases = dbs.create(args.backend, workdir)
-    env = {**databases.env(), "REDIS_URL": args.redis, "OUTBOX_SWEEP_SECONDS": "1"}
-    purge_queues(args.redis)
+    env = {**databases.env(), "REDIS_URL": redis_url, "OUTBOX_SWEEP_SECONDS": "1"}
     workers = [Worker(service, env, workdir) for service in ("network", "notifications")]
     try:
         for worker in workers:
@@ -75,6 +77,7 @@ def main() -> None:
         for worker in workers:
             worker.stop()
         dbs.drop(databases)
+        slots.release()
 
 
 def run(databases: dbs.ServiceDatabases, count: int) -> None:

@@ -23,10 +23,9 @@ from shared.auth import generate_keypair
 from shared.devserver.redis_choice import answers, choose_redis
 from shared.mailbox import Mailbox, SmtpServer
 from tests.support import databases as dbs
+from tests.support.redis_slots import RedisSlots
 from tests.support.tokens import TokenMaker
 from tests.support.workers import Worker, purge_queues
-
-REDIS_DB_INDEX = {"sqlite": 13, "postgres": 14}
 
 
 @pytest.fixture(scope="session")
@@ -65,8 +64,16 @@ def databases(
 
 
 @pytest.fixture(scope="session")
-def redis_url(databases: dbs.ServiceDatabases, redis_base: str) -> str:
-    return f"{redis_base}/{REDIS_DB_INDEX[databases.backend]}"
+def redis_slots(redis_base: str) -> Iterator[RedisSlots]:
+    slots = RedisSlots(redis_base)
+    yield slots
+    slots.release()
+
+
+@pytest.fixture(scope="session")
+def redis_url(databases: dbs.ServiceDatabases, redis_slots: RedisSlots) -> str:
+    """This session's own Redis database for this backend's workers and apps."""
+    return redis_slots.claim()
 
 
 @dataclass

@@ -17,6 +17,7 @@ import psutil
 import pytest
 
 from shared.config import PROJECT_ROOT
+from tests.support.redis_slots import RedisSlots
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
@@ -51,13 +52,13 @@ def login(base: str, email: str) -> str:
     return body["access_token"]
 
 
-def start(var_dir: Path, port: int, smtp_port: int, redis_base: str) -> subprocess.Popen[str]:
+def start(var_dir: Path, port: int, smtp_port: int, redis_url: str) -> subprocess.Popen[str]:
     env = {
         **os.environ,
         "TEILHABE_VAR_DIR": str(var_dir),
         "PORT": str(port),
         "SMTP_PORT": str(smtp_port),
-        "REDIS_URL": f"{redis_base}/12",
+        "REDIS_URL": redis_url,
         "OUTBOX_SWEEP_SECONDS": "1",
     }
     env.pop("NETWORK_JWT_PRIVATE_KEY_FILE", None)
@@ -88,11 +89,12 @@ def all_healthy(base: str) -> bool:
 
 
 def test_make_run_serves_everything_mails_the_demo_flow_and_stops_cleanly(
-    tmp_path: Path, redis_base: str
+    tmp_path: Path, redis_slots: RedisSlots
 ) -> None:
+    redis_url = redis_slots.claim()
     port, smtp_port = free_port(), free_port()
     base = f"http://127.0.0.1:{port}"
-    process = start(tmp_path, port, smtp_port, redis_base)
+    process = start(tmp_path, port, smtp_port, redis_url)
     try:
         wait_until(lambda: all_healthy(base), timeout=90, what="the three healthz endpoints")
         assert urllib.request.urlopen(f"{base}/mail/", timeout=5).status == 200
@@ -137,7 +139,7 @@ def test_make_run_serves_everything_mails_the_demo_flow_and_stops_cleanly(
         output = stop(process) if process.poll() is None else process.communicate()[0]
     assert "Demo-Logins" in output and "gestoppt" in output
 
-    again = start(tmp_path, port, smtp_port, redis_base)
+    again = start(tmp_path, port, smtp_port, redis_url)
     try:
         wait_until(lambda: all_healthy(base), timeout=60, what="the second start")
     finally:
