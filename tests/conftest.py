@@ -55,10 +55,14 @@ def redis_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session", params=dbs.backends())
-def databases(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dbs.ServiceDatabases]:
-    created = dbs.create(request.param, tmp_path_factory.mktemp(f"db-{request.param}"))
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def databases(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dbs.ServiceDatabases]:
+    """Databases for in-process tests; worker tests get their own (see running_stack)."""
+    created = dbs.create(backend, tmp_path_factory.mktemp(f"db-{backend}"))
     yield created
     dbs.drop(created)
 
@@ -86,25 +90,26 @@ class Apps:
         return getattr(self, service).test_client()
 
 
-@pytest.fixture(scope="session")
-def service_apps(databases: dbs.ServiceDatabases, redis_url: str, keys: tuple[Path, Path]) -> Apps:
+def make_apps(databases: dbs.ServiceDatabases, redis_url: str, keys: tuple[Path, Path]) -> Apps:
     public, private = keys[1].read_bytes(), keys[0].read_bytes()
     common = {"redis_url": redis_url, "jwt_public_key": public}
+    urls = databases.urls
     return Apps(
-        funding=create_funding(
-            FundingSettings(service="funding", database_url=databases.urls["funding"], **common)
-        ),
+        funding=create_funding(FundingSettings(service="funding", database_url=urls["funding"], **common)),
         network=create_network(
             NetworkSettings(
-                service="network", database_url=databases.urls["network"], jwt_private_key=private, **common
+                service="network", database_url=urls["network"], jwt_private_key=private, **common
             )
         ),
         notifications=create_notifications(
-            NotificationsSettings(
-                service="notifications", database_url=databases.urls["notifications"], **common
-            )
+            NotificationsSettings(service="notifications", database_url=urls["notifications"], **common)
         ),
     )
+
+
+@pytest.fixture(scope="session")
+def service_apps(databases: dbs.ServiceDatabases, redis_url: str, keys: tuple[Path, Path]) -> Apps:
+    return make_apps(databases, redis_url, keys)
 
 
 @pytest.fixture
@@ -141,13 +146,16 @@ class Stack:
 
 @pytest.fixture(scope="session")
 def running_stack(
-    service_apps: Apps,
-    databases: dbs.ServiceDatabases,
-    redis_url: str,
+    backend: str,
+    redis_slots: RedisSlots,
     smtp_server: SmtpServer,
     keys: tuple[Path, Path],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Stack]:
+    """Workers relay and sweep their databases all the time, so they get databases, a Redis
+    database and apps of their own, apart from the in-process tests'."""
+    databases = dbs.create(backend, tmp_path_factory.mktemp(f"stack-db-{backend}"))
+    redis_url = redis_slots.claim()
     env = {
         **databases.env(),
         "REDIS_URL": redis_url,
@@ -165,9 +173,10 @@ def running_stack(
     purge_queues(redis_url)
     for worker in workers.values():
         worker.start()
-    yield Stack(service_apps, workers, smtp_server, databases, redis_url)
+    yield Stack(make_apps(databases, redis_url, keys), workers, smtp_server, databases, redis_url)
     for worker in workers.values():
         worker.stop()
+    dbs.drop(databases)
 
 
 @pytest.fixture
