@@ -33,6 +33,10 @@ class Actor:
     email: str
     roles: tuple[str, ...] = ()
     organization_ids: tuple[str, ...] = field(default_factory=tuple)
+    # The sign-in session the token belongs to (``sid``); None for tokens made outside a session.
+    session_id: str | None = None
+    # When the token was issued (``iat``): compared with the user's revocations, not identity.
+    issued_at: datetime | None = field(default=None, compare=False)
 
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)
@@ -42,18 +46,23 @@ class Actor:
         return self.has_role(*STAFF_ROLES)
 
 
-def issue_token(private_key_pem: bytes, actor: Actor, ttl: timedelta) -> str:
-    now = datetime.now(UTC)
-    claims = {
+def issue_token(
+    private_key_pem: bytes, actor: Actor, ttl: timedelta, now: datetime | None = None
+) -> str:
+    """A signed token for ``actor``; ``iat`` keeps microseconds so a revocation orders exactly."""
+    now = now or datetime.now(UTC)
+    claims: dict[str, object] = {
         "iss": ISSUER,
         "aud": AUDIENCE,
         "sub": actor.user_id,
         "email": actor.email,
         "roles": list(actor.roles),
         "orgs": list(actor.organization_ids),
-        "iat": now,
+        "iat": now.timestamp(),
         "exp": now + ttl,
     }
+    if actor.session_id:
+        claims["sid"] = actor.session_id
     return jwt.encode(claims, private_key_pem, algorithm=ALGORITHM)
 
 
@@ -76,6 +85,8 @@ def verify_token(public_key_pem: bytes, token: str) -> Actor:
         email=claims.get("email", ""),
         roles=tuple(claims.get("roles", ())),
         organization_ids=tuple(claims.get("orgs", ())),
+        session_id=claims.get("sid"),
+        issued_at=datetime.fromtimestamp(float(claims["iat"]), UTC),
     )
 
 

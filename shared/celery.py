@@ -102,8 +102,11 @@ def sweep_schedule(service: str) -> dict[str, dict[str, Any]]:
 
 def nudge(app: Celery, task_name: str, queue: str) -> None:
     """Best effort: ask a worker to run ``task_name`` soon; never fail the caller if Redis is down."""
+    # One connection attempt only: kombu would otherwise retry for seconds while Redis is down.
+    options = {**app.conf.broker_transport_options, "max_retries": 0}
     try:
-        app.send_task(task_name, queue=queue, retry=False)
+        with app.connection_for_write(transport_options=options) as connection:
+            app.send_task(task_name, queue=queue, retry=False, connection=connection)
     except Exception:  # noqa: BLE001 - the beat sweep catches up whatever this misses
         log.warning("could not nudge %s; the beat sweep will catch up", task_name)
 

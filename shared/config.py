@@ -47,16 +47,16 @@ def var_dir() -> Path:
 
 def database_url(service: str) -> str:
     """``<SERVICE>_DATABASE_URL``, else (never in production) a SQLite file under ``var/``."""
-    return _required_in_production(
+    return required_in_production(
         f"{service.upper()}_DATABASE_URL", f"sqlite:///{var_dir() / f'{service}.sqlite3'}"
     )
 
 
 def redis_url() -> str:
-    return _required_in_production("REDIS_URL", "redis://127.0.0.1:6379/0")
+    return required_in_production("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
-def _required_in_production(name: str, development_default: str) -> str:
+def required_in_production(name: str, development_default: str) -> str:
     """Development defaults must not silently stand in for a missing production setting."""
     value = os.environ.get(name)
     if value:

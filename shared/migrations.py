@@ -24,6 +24,18 @@ def upgrade(service: str, url: str | None = None) -> None:
     command.upgrade(alembic_config(service, url), "heads")
 
 
+def is_search_index(name: str | None) -> bool:
+    """Full-text search machinery (FTS5 tables, tsvector columns, their indexes) carries an ``fts``
+    word in its name (``organization_fts``, ``fts_document``): migrations keep it in sync with
+    triggers or generated columns, and no model describes it."""
+    return name is not None and "fts" in name.lower().split("_")
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic's filter: compare everything the models describe, never the search index."""
+    return not (reflected and compare_to is None and is_search_index(name))
+
+
 def run_env(context: Any, metadata: MetaData) -> None:
     """The body of every service's ``migrations/env.py``."""
     url = context.config.get_main_option("sqlalchemy.url")
@@ -35,6 +47,7 @@ def run_env(context: Any, metadata: MetaData) -> None:
             target_metadata=metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
 
+from shared import revocation
 from shared.auth import Actor, AuthError, verify_token
 from shared.celery import ServiceCelery, make_celery
 from shared.errors import DomainError
@@ -68,8 +70,26 @@ def unit_of_work() -> Iterator[Session]:
         yield session
 
 
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Check the bearer token before the body is parsed: without one, the answer is 401, not 422."""
+
+    @functools.wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        current_actor()
+        return view(*args, **kwargs)
+
+    return checked
+
+
 def current_actor() -> Actor:
     """The verified caller; raises AuthError (401) when the bearer token is missing or invalid."""
+    if "actor" in g:
+        return g.actor
+    g.actor = _verified_actor()
+    return g.actor
+
+
+def _verified_actor() -> Actor:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
@@ -77,7 +97,15 @@ def current_actor() -> Actor:
     public_key = service_context().settings.jwt_public_key
     if public_key is None:
         raise AuthError("this service has no key to verify tokens (TEILHABE_JWT_PUBLIC_KEY)")
-    return verify_token(public_key, token.strip())
+    actor = verify_token(public_key, token.strip())
+    session = g.get("session")
+    if session is not None and session.in_transaction():
+        # Inside a unit of work: reuse its connection (on SQLite a second one would wait for its lock).
+        revocation.ensure_active(session.connection(), actor)
+    else:
+        with service_context().engine.connect() as connection:
+            revocation.ensure_active(connection, actor)
+    return actor
 
 
 def problem(

@@ -16,7 +16,7 @@ from services.funding.schemas import (
     DecisionSchema,
     RecommendSchema,
 )
-from shared.web import current_actor, unit_of_work
+from shared.web import current_actor, login_required, unit_of_work
 
 PREFIX = "/funding/api/v1"
 calls = Blueprint("calls", __name__, url_prefix=f"{PREFIX}/calls", description="Förderaufrufe")
@@ -43,6 +43,7 @@ class Applications(MethodView):
         with unit_of_work() as session:
             return services.list_applications(session, actor)
 
+    @login_required
     @applications.arguments(ApplicationCreateSchema)
     @applications.response(201, ApplicationSchema)
     def post(self, data: dict[str, Any]) -> Application:
@@ -55,6 +56,7 @@ class Applications(MethodView):
 
 @applications.route("/<uuid:application_id>")
 class OneApplication(MethodView):
+    @login_required
     @applications.response(200, ApplicationSchema)
     def get(self, application_id: Any) -> Application:
         actor = current_actor()
@@ -64,6 +66,7 @@ class OneApplication(MethodView):
 
 @applications.route("/<uuid:application_id>/submit")
 class Submit(MethodView):
+    @login_required
     @applications.response(200, ApplicationSchema)
     def post(self, application_id: Any) -> Application:
         actor = current_actor()
@@ -73,6 +76,7 @@ class Submit(MethodView):
 
 @applications.route("/<uuid:application_id>/recommend")
 class Recommend(MethodView):
+    @login_required
     @applications.arguments(RecommendSchema)
     @applications.response(200, ApplicationSchema)
     def post(self, data: dict[str, Any], application_id: Any) -> Application:
@@ -85,6 +89,7 @@ class Recommend(MethodView):
 
 @applications.route("/<uuid:application_id>/approve")
 class Approve(MethodView):
+    @login_required
     @applications.arguments(DecisionSchema)
     @applications.response(200, ApplicationSchema)
     def post(self, data: dict[str, Any], application_id: Any) -> Application:

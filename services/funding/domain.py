@@ -14,13 +14,14 @@ class Transition:
     source: str
     target: str
     role: str
+    done: str  # past participle for messages: "cannot be approved"
 
 
 # The one transition table; the funding issue extends it to the whole life of a grant.
 TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition("draft", "submitted", "applicant"),
-    "recommend": Transition("submitted", "recommended", "caseworker"),
-    "approve": Transition("recommended", "approved", "approver"),
+    "submit": Transition("draft", "submitted", "applicant", "submitted"),
+    "recommend": Transition("submitted", "recommended", "caseworker", "recommended"),
+    "approve": Transition("recommended", "approved", "approver", "approved"),
 }
 
 
@@ -31,7 +32,7 @@ def transition(state: str, action: str, actor: Actor) -> str:
         raise Forbidden(f"only the role {step.role!r} may {action} an application")
     if state != step.source:
         raise Conflict(
-            f"an application in state {state!r} cannot be {action}ed; it must be {step.source!r}",
+            f"an application in state {state!r} cannot be {step.done}; it must be {step.source!r}",
             field="state",
         )
     return step.target

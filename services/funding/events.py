@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from services.funding.models import Application, EligibleOrganization
+from shared import revocation
 from shared.db import utcnow
 from shared.events import Envelope
 from shared.inbox import Handlers
@@ -60,6 +61,35 @@ def on_organization_verified(session: Session, event: Envelope) -> None:
     session.add(organization)
 
 
+def on_organization_reactivated(session: Session, event: Envelope) -> None:
+    on_organization_verified(session, event)
+
+
+def on_organization_suspended(session: Session, event: Envelope) -> None:
+    _mark_not_eligible(session, event.data["organization_id"], "suspended")
+
+
+def on_organization_archived(session: Session, event: Envelope) -> None:
+    _mark_not_eligible(session, event.data["organization_id"], "archived")
+
+
+def on_organization_merged(session: Session, event: Envelope) -> None:
+    _mark_not_eligible(session, event.data["merged_id"], "merged")
+
+
+def _mark_not_eligible(session: Session, organization_id: str, status: str) -> None:
+    # Only organisations funding knows of can have applications; unknown ones stay unknown.
+    organization = session.get(EligibleOrganization, organization_id)
+    if organization is not None:
+        organization.status = status
+        organization.updated_at = utcnow()
+
+
 HANDLERS: Handlers = {
     ("network.organization.verified", 1): on_organization_verified,
+    ("network.organization.suspended", 1): on_organization_suspended,
+    ("network.organization.reactivated", 1): on_organization_reactivated,
+    ("network.organization.archived", 1): on_organization_archived,
+    ("network.organization.merged", 1): on_organization_merged,
+    ("network.user.sessions_revoked", 1): revocation.on_sessions_revoked,
 }

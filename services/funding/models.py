@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UtcDateTime, utcnow
 from shared.messaging import event_stores
+from shared.revocation import RevokedSessionsMixin
 
 
 def new_id() -> str:
@@ -120,6 +121,10 @@ class AuditEntry(Base):
     to_state: Mapped[str] = mapped_column(String(30))
     comment: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class RevokedSessions(RevokedSessionsMixin, Base):
+    """Sessions network ended (from ``network.user.sessions_revoked``)."""
 
 
 outbox, inbox = event_stores(Base, "funding")

@@ -28,4 +28,48 @@ def contact_subscribed(contact: ContactPerson, subscription: Subscription) -> di
     }
 
 
+def organization_registered(organization: Organization, self_registered: bool) -> dict[str, Any]:
+    return {
+        "organization_id": organization.id,
+        "name": organization.name,
+        "district": organization.district,
+        "self_registered": self_registered,
+    }
+
+
+def organization_status_changed(organization: Organization, action: str, reason: str) -> dict[str, Any]:
+    """The payload of ``network.organization.<verified|suspended|reactivated|archived>``."""
+    if action == "verify":
+        return organization_verified(organization)
+    if action == "reactivate":
+        return {**organization_verified(organization), "reason": reason}
+    return {"organization_id": organization.id, "reason": reason}
+
+
+def organization_merged(surviving: Organization, merged: Organization) -> dict[str, Any]:
+    return {"surviving_id": surviving.id, "merged_id": merged.id}
+
+
+def registration_requested(
+    organization: Organization, contact: ContactPerson, confirm_url: str
+) -> dict[str, Any]:
+    return {
+        "organization_id": organization.id,
+        "organization_name": organization.name,
+        "contact_name": contact.name,
+        "email": contact.email,
+        "language": contact.language,
+        "confirm_url": confirm_url,
+    }
+
+
+def contact_updated(contact: ContactPerson) -> dict[str, Any]:
+    return {
+        "contact_id": contact.id,
+        "name": contact.name,
+        "email": contact.email,
+        "language": contact.language,
+    }
+
+
 HANDLERS: Handlers = {}

@@ -1,7 +1,25 @@
 """Network's Celery entry points."""
 
+from celery import Task, shared_task
+
 from services.network import events
 from services.network.models import inbox, outbox
+from services.network.services import imports
 from shared.messaging import register_event_tasks
 
 handle_event, relay_outbox, confirm_event = register_event_tasks("network", outbox, inbox, events.HANDLERS)
+
+
+@shared_task(name="network.import_organizations", bind=True)
+def import_organizations(self: Task, job_id: str) -> str:
+    """Import the next rows of an uploaded file; a fresh task takes over until it is done."""
+    try:
+        finished = imports.run_import(self.app.session_factory, job_id)
+    except self.autoretry_for:
+        raise
+    except Exception as exc:  # a bug, not a hiccup: show it on the job instead of "running" forever
+        imports.fail(self.app.session_factory, job_id, f"{type(exc).__name__}: {exc}")
+        raise
+    if not finished:
+        self.apply_async(kwargs={"job_id": job_id})
+    return "done" if finished else "continued"

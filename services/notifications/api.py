@@ -11,7 +11,7 @@ from services.notifications import services
 from services.notifications.models import Email
 from services.notifications.schemas import DeliveryQuerySchema, DeliverySchema
 from shared.auth import AuthError
-from shared.web import current_actor, unit_of_work
+from shared.web import current_actor, login_required, unit_of_work
 
 deliveries = Blueprint(
     "deliveries", __name__, url_prefix="/notifications/api/v1/deliveries", description="Versandprotokoll"
@@ -20,6 +20,7 @@ deliveries = Blueprint(
 
 @deliveries.route("")
 class Deliveries(MethodView):
+    @login_required
     @deliveries.arguments(DeliveryQuerySchema, location="query")
     @deliveries.response(200, DeliverySchema(many=True))
     def get(self, query: dict[str, Any]) -> list[Email]:

@@ -56,9 +56,9 @@ def build_message(email: Email, sender: str) -> EmailMessage:
     message["Message-ID"] = email.message_id
     message["Date"] = format_datetime(utcnow())
     message["Auto-Submitted"] = "auto-generated"
-    message["Content-Language"] = email.language
     message.set_content(email.body_text)
     message.add_alternative(email.body_html, subtype="html")
+    message["Content-Language"] = email.language  # after set_content, which drops Content-* headers
     return message
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UtcDateTime, utcnow
 from shared.messaging import event_stores
+from shared.revocation import RevokedSessionsMixin
 
 
 class Base(DeclarativeBase):
@@ -26,6 +27,8 @@ class Recipient(Base):
     language: Mapped[str] = mapped_column(String(8), default="de")
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     districts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # network's signed link to the person's preference page, for the footer of every topic email
+    preferences_url: Mapped[str] = mapped_column(String(500), default="")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     organizations: Mapped[list[RecipientOrganization]] = relationship(cascade="all, delete-orphan")
 
@@ -61,6 +64,10 @@ class Email(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class RevokedSessions(RevokedSessionsMixin, Base):
+    """Sessions network ended (from ``network.user.sessions_revoked``)."""
 
 
 outbox, inbox = event_stores(Base, "notifications")

@@ -178,3 +178,32 @@ def delivery_log(session: Session, event_id: str | None, recipient: str | None) 
     if recipient:
         query = query.where(Email.recipient == recipient.lower())
     return list(session.scalars(query))
+
+
+def unsubscribe_recipient(session: Session, contact_id: str) -> None:
+    """No more topic mail; the person stays an addressee for their organisations' own matters."""
+    recipient = session.get(Recipient, contact_id)
+    if recipient is not None:
+        recipient.topics, recipient.districts, recipient.updated_at = [], [], utcnow()
+
+
+def erase_recipient(session: Session, contact_id: str) -> None:
+    """Forget the person: no recipient row, nothing pending to them, no address in the log."""
+    recipient = session.get(Recipient, contact_id)
+    if recipient is None:
+        return
+    placeholder = f"erased-{contact_id}@invalid"
+    for email in session.scalars(select(Email).where(Email.recipient == recipient.email.lower())):
+        if email.status in ("pending", "sending"):
+            email.status = "cancelled"
+        email.recipient, email.recipient_name = placeholder, "gelöscht"
+        email.body_text = email.body_html = ""
+    session.delete(recipient)
+
+
+def update_recipient_contact(session: Session, data: dict[str, Any]) -> None:
+    """Network changed a person's name, email or language: keep our copy current, if we have one."""
+    recipient = session.get(Recipient, data["contact_id"])
+    if recipient is not None:
+        recipient.name, recipient.email, recipient.language = data["name"], data["email"], data["language"]
+        recipient.updated_at = utcnow()

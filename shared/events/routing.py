@@ -7,7 +7,19 @@ SERVICES = ("funding", "network", "notifications")
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "funding.application.approved": ("notifications",),
     "network.organization.verified": ("funding",),
+    "network.organization.suspended": ("funding",),
+    "network.organization.reactivated": ("funding",),
+    "network.organization.archived": ("funding",),
+    "network.organization.merged": ("funding",),
+    "network.organization.registration_requested": ("notifications",),
+    "network.contact.updated": ("notifications",),
     "network.contact.subscribed": ("notifications",),
+    "network.user.sessions_revoked": ("funding", "notifications"),
+    "network.user.password_reset_requested": ("notifications",),
+    "network.contact.optin_requested": ("notifications",),
+    "network.contact.unsubscribed": ("notifications",),
+    "network.contact.erased": ("notifications",),
+    "network.event.registration_changed": ("notifications",),
 }
 
 

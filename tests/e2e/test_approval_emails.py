@@ -96,6 +96,7 @@ def test_approval_emails_the_contact_person_exactly_once_in_german(stack: Stack,
     assert message.recipients == ("kontakt@bruecken.example",)
     assert email["Subject"] == "Ihr Förderantrag „Sprachcafé für Eltern“ wurde bewilligt"
     assert email["Auto-Submitted"] == "auto-generated"
+    assert email["Content-Language"] == "de"
     assert "4.000,00 €" in email.get_body(("plain",)).get_content()
     assert "4.000,00 €" in email.get_body(("html",)).get_content()
     assert len(stack.mailbox.messages()) == 1

@@ -7,10 +7,13 @@ from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from services.funding.models import Call, Programme, ProgrammeBudget
-from services.network.services import identity, registry
+from services.network.models import OutboxMessage as NetworkOutbox
+from services.network.services import identity, registry, taxonomies
 from shared.db import transaction, utcnow
+from shared.inbox import Handlers, Inbox
 
 PASSWORD = "ein-langes-testpasswort"
 
@@ -54,6 +57,37 @@ def verified_organisation(
             districts=[district],
         )
         return Organisation(organization.id, contact_email)
+
+
+def seed_taxonomies(network_app: Flask) -> None:
+    """The vocabularies migration 0002 seeds (tests empty every table, so they add them again)."""
+    with transaction(session_factory(network_app)) as session:
+        taxonomies.seed(session)
+
+
+def network_events(network_app: Flask, event_type: str, consumer: str) -> list[dict[str, object]]:
+    """Envelopes network's outbox holds for ``consumer``, oldest first."""
+    with session_factory(network_app)() as session:
+        rows = session.scalars(
+            select(NetworkOutbox)
+            .where(NetworkOutbox.event_type == event_type, NetworkOutbox.consumer == consumer)
+            .order_by(NetworkOutbox.id)
+        )
+        return [row.envelope for row in rows]
+
+
+def deliver_network_events(
+    network_app: Flask, consumer_app: Flask, consumer: str, inbox: Inbox, handlers: Handlers
+) -> int:
+    """Hand every event network recorded for ``consumer`` to its inbox, as its worker would."""
+    with session_factory(network_app)() as session:
+        rows = session.scalars(
+            select(NetworkOutbox).where(NetworkOutbox.consumer == consumer).order_by(NetworkOutbox.id)
+        )
+        envelopes = [row.envelope for row in rows]
+    for envelope in envelopes:
+        inbox.consume(session_factory(consumer_app), envelope, handlers)
+    return len(envelopes)
 
 
 def user(network_app: Flask, email: str, roles: list[str], organization_ids: list[str] = ()) -> str:

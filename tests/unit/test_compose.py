@@ -39,7 +39,7 @@ def database_url_variable(service: str) -> str:
 REQUIRED_IN_PRODUCTION = {
     *(database_url_variable(s) for s in SERVICES),
     "REDIS_URL", PUBLIC_KEY, f"{PUBLIC_KEY}_FILE", PRIVATE_KEY, f"{PRIVATE_KEY}_FILE",
-    "SMTP_HOST", "SMTP_PORT", "MAIL_FROM", "PORTAL_URL", "TEILHABE_ENV",
+    "SMTP_HOST", "SMTP_PORT", "MAIL_FROM", "PORTAL_URL", "TEILHABE_ENV", "NETWORK_SIGNING_SECRET",
 }
 
 
@@ -167,6 +167,7 @@ def variables_read_by_the_code() -> set[str]:
         names.update(re.findall(r"""\bos\.environ\[\s*["']([A-Z][A-Z0-9_]*)["']\s*\]""", text))
         names.update(re.findall(r"\bos\.getenv" + literal, text))
         names.update(re.findall(r"\benv_(?:int|float|str)" + literal, text))
+        names.update(re.findall(r"\b(?:signing_secret|required_in_production)" + literal, text))
         for key in re.findall(r"\boptional_key" + literal, text):
             names.update({key, f"{key}_FILE"})
         if re.search(r"\bdatabase_url\(", text):
@@ -505,3 +506,10 @@ def test_every_long_running_container_except_beat_has_a_healthcheck() -> None:
             assert f"/{service}/healthz" in check, name
         if kind == "worker":
             assert f"services.{service}.worker inspect ping" in check, name
+
+
+def test_network_gets_the_secret_that_signs_links_without_an_account() -> None:
+    for kind in ("web", "worker", "beat"):
+        env = environment(containers()[f"network-{kind}"])
+        assert "NETWORK_SIGNING_SECRET" in env, kind
+        assert interpolate(env["PORTAL_URL"]).startswith("http"), kind

@@ -9,7 +9,19 @@ from services.network.models.base import (
     new_id,
     outbox,
 )
-from services.network.models.identity import Membership, User, UserRole
+from services.network.models.identity import (
+    AccountAudit,
+    LoginThrottle,
+    Membership,
+    PasswordResetToken,
+    RevokedSessions,
+    RotatedRefreshToken,
+    User,
+    UserRole,
+    UserSession,
+)
+from services.network.models.imports import ImportJob
+from services.network.models.ki_events import KiEvent, Registration
 from services.network.models.registry import (
     Affiliation,
     Consent,
@@ -24,12 +36,16 @@ from services.network.models.registry import (
 from services.network.models.subscriptions import Subscription
 
 __all__ = [
+    "AccountAudit",
     "Affiliation",
     "Base",
     "Consent",
     "ContactPerson",
     "DeadLetter",
+    "ImportJob",
     "InboxRecord",
+    "KiEvent",
+    "LoginThrottle",
     "Membership",
     "Organization",
     "OrganizationChange",
@@ -37,10 +53,15 @@ __all__ = [
     "OrganizationLanguage",
     "OrganizationTargetGroup",
     "OutboxMessage",
+    "PasswordResetToken",
+    "Registration",
+    "RevokedSessions",
+    "RotatedRefreshToken",
     "Subscription",
     "TaxonomyTerm",
     "User",
     "UserRole",
+    "UserSession",
     "inbox",
     "new_id",
     "outbox",

@@ -29,7 +29,13 @@ class TaxonomyTerm(Base):
 
 class Organization(Base):
     __tablename__ = "organization"
-    __table_args__ = (Index("ix_organization_status_district", "status", "district"),)
+    __table_args__ = (
+        Index("ix_organization_status_district", "status", "district"),
+        # Search: facet counts and name-ordered pages read these indexes only (services/search.py).
+        Index("ix_organization_status_type", "status", "type"),
+        Index("ix_organization_status_name", "status", "name", "id"),
+        Index("ix_organization_name", "name", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(300))
@@ -57,6 +63,7 @@ class Organization(Base):
 
 class OrganizationFieldOfWork(Base):
     __tablename__ = "organization_field_of_work"
+    __table_args__ = (Index("ix_organization_field_of_work_term_org", "term", "organization_id"),)
 
     organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id"), primary_key=True)
     term: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
@@ -66,6 +73,7 @@ class OrganizationLanguage(Base):
     """A language the organisation offers its services in (ISO 639 code)."""
 
     __tablename__ = "organization_language"
+    __table_args__ = (Index("ix_organization_language_code_org", "code", "organization_id"),)
 
     organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id"), primary_key=True)
     code: Mapped[str] = mapped_column(String(8), primary_key=True, index=True)
@@ -88,6 +96,8 @@ class OrganizationChange(Base):
     field: Mapped[str] = mapped_column(String(60))
     old_value: Mapped[str] = mapped_column(Text, default="")
     new_value: Mapped[str] = mapped_column(Text, default="")
+    # Why, for status changes and merges (the reason staff gave).
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
     actor_id: Mapped[str] = mapped_column(String(36), default="")
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 

@@ -1,4 +1,4 @@
-"""Subscriptions of contact persons to topics and districts."""
+"""Subscriptions of contact persons to topics and districts, confirmed by double opt-in."""
 
 from __future__ import annotations
 
@@ -12,9 +12,16 @@ from shared.db import UtcDateTime
 
 
 class Subscription(Base):
+    """What a person receives (``topics``/``districts``, active once ``confirmed_at`` is set), and
+    a request still waiting for its confirmation link to be clicked (``pending_*``)."""
+
     __tablename__ = "subscription"
 
     contact_id: Mapped[str] = mapped_column(ForeignKey("contact_person.id"), primary_key=True)
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     districts: Mapped[list[str]] = mapped_column(JSON, default=list)
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    pending_topics: Mapped[list[str] | None] = mapped_column(JSON)
+    pending_districts: Mapped[list[str] | None] = mapped_column(JSON)
+    requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -1,37 +1,44 @@
-"""Registry use cases: organisations and their contact persons."""
+"""Registry use cases used by demo data and tests: register, verify, add a subscribed contact."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from services.network import events
-from services.network.domain import registry as domain
 from services.network.models import (
     Affiliation,
     ContactPerson,
     Organization,
     Subscription,
+    new_id,
     outbox,
 )
+from services.network.services import organizations
+from shared.auth import Actor
 from shared.db import utcnow
-from shared.errors import NotFound
 
 
-def register_organization(session: Session, name: str, district: str) -> Organization:
-    organization = Organization(name=name, district=district, status="registered")
+def register_organization(
+    session: Session, name: str, district: str, organization_id: str | None = None, **fields: object
+) -> Organization:
+    """A staff-registered organisation from trusted input (the API's use case checks taxonomies)."""
+    organization = Organization(
+        id=organization_id or new_id(),
+        name=name,
+        district=district,
+        status="registered",
+        email_confirmed_at=utcnow(),
+    )
+    organizations.apply(organization, dict(fields))
     session.add(organization)
     session.flush()
     return organization
 
 
-def verify_organization(session: Session, organization_id: str) -> Organization:
-    organization = session.get(Organization, organization_id)
-    if organization is None:
-        raise NotFound("no such organisation", field="organization_id")
-    domain.check_can_verify(organization.status)
-    organization.status = "verified"
-    outbox.record(session, "network.organization.verified", 1, events.organization_verified(organization))
-    return organization
+def verify_organization(
+    session: Session, organization_id: str, actor: Actor | None = None, reason: str = ""
+) -> Organization:
+    return organizations.change_status(session, organization_id, "verify", reason, actor)
 
 
 def add_subscribed_contact(
