@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from services.network.domain.search import MAX_PER_PAGE
+from services.network.schemas.registry import OrganizationSchema
 
 
 class SearchArgsSchema(Schema):
@@ -27,28 +28,11 @@ class ExportArgsSchema(SearchArgsSchema):
     format = fields.String(load_default="csv", validate=validate.OneOf(["csv", "xlsx"]))
 
 
-class OrganizationHitSchema(Schema):
+class OrganizationHitSchema(OrganizationSchema):
     """One organisation in the results; which fields appear depends on who asks (see the docs)."""
 
-    id = fields.String()
-    name = fields.String()
-    legal_form = fields.String()
-    type = fields.String()
-    street = fields.String()
-    postal_code = fields.String()
-    city = fields.String()
-    municipality = fields.String()
-    district = fields.String()
-    email = fields.String()
-    phone = fields.String()
-    website = fields.String()
-    description = fields.String()
-    fields_of_work = fields.List(fields.String())
-    languages = fields.List(fields.String())
-    target_groups = fields.List(fields.String())
-    status = fields.String()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    class Meta:
+        exclude = ("email_confirmed_at", "merged_into_id")
 
 
 class FacetValueSchema(Schema):

@@ -291,9 +291,9 @@ def test_an_erased_participant_of_a_past_event_is_never_written_to_again(
     assert erased.status_code == 200
     with builders.session_factory(apps.network)() as session:
         told = session.scalars(
-            select(OutboxMessage.envelope).where(
-                OutboxMessage.event_type == "network.event.registration_changed"
-            )
+            select(OutboxMessage.envelope)
+            .where(OutboxMessage.event_type == "network.event.registration_changed")
+            .order_by(OutboxMessage.id)
         ).all()
     assert [e["data"]["reason"] for e in told] == ["registered", "event_updated"]  # none after the erasure
     assert {e["data"]["email"] for e in told} == {f"erased-{contact_id}@invalid"}
