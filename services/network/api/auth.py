@@ -19,7 +19,7 @@ from services.network.schemas.identity import (
 from services.network.services import identity as services
 from shared.auth import Actor
 from shared.config import ConfigError
-from shared.web import current_actor, service_context, unit_of_work
+from shared.web import current_actor, login_required, service_context, unit_of_work
 
 blp = Blueprint("auth", __name__, url_prefix="/network/api/v1/auth", description="Sign-in")
 
@@ -90,6 +90,7 @@ class Logout(MethodView):
 
 @blp.route("/password")
 class Password(MethodView):
+    @login_required
     @blp.arguments(PasswordChangeSchema)
     @blp.response(204)
     def post(self, body: dict[str, str]) -> None:

@@ -11,13 +11,14 @@ from flask_smorest import Blueprint
 from services.network.models import Consent, ContactPerson
 from services.network.schemas import registry as schemas
 from services.network.services import contacts
-from shared.web import current_actor, unit_of_work
+from shared.web import current_actor, login_required, unit_of_work
 
 blp = Blueprint("contacts", __name__, url_prefix="/network/api/v1/contacts", description="Ansprechpersonen")
 
 
 @blp.route("")
 class Contacts(MethodView):
+    @login_required
     @blp.arguments(schemas.ContactListQuerySchema, location="query")
     @blp.response(200, schemas.ContactSchema(many=True))
     def get(self, query: dict[str, Any]) -> list[ContactPerson]:
@@ -26,6 +27,7 @@ class Contacts(MethodView):
         with unit_of_work() as session:
             return contacts.list_contacts(session, actor, query.get("organization_id"))
 
+    @login_required
     @blp.arguments(schemas.ContactInputSchema)
     @blp.response(201, schemas.ContactSchema)
     def post(self, data: dict[str, Any]) -> ContactPerson:
@@ -44,6 +46,7 @@ class ContactItem(MethodView):
         with unit_of_work() as session:
             return contacts.load(session, str(contact_id), actor)
 
+    @login_required
     @blp.arguments(schemas.ContactUpdateSchema)
     @blp.response(200, schemas.ContactSchema)
     def patch(self, data: dict[str, Any], contact_id: UUID) -> ContactPerson:
@@ -62,6 +65,7 @@ class ContactItem(MethodView):
 
 @blp.route("/<uuid:contact_id>/affiliations/<uuid:organization_id>")
 class AffiliationItem(MethodView):
+    @login_required
     @blp.arguments(schemas.FunctionSchema)
     @blp.response(200, schemas.ContactSchema)
     def put(self, data: dict[str, Any], contact_id: UUID, organization_id: UUID) -> ContactPerson:
@@ -82,6 +86,7 @@ class AffiliationItem(MethodView):
 
 @blp.route("/<uuid:contact_id>/consents")
 class Consents(MethodView):
+    @login_required
     @blp.arguments(schemas.ConsentInputSchema)
     @blp.response(201, schemas.ConsentSchema)
     def post(self, data: dict[str, Any], contact_id: UUID) -> Consent:

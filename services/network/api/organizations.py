@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from services.network.schemas import registry as schemas
 from services.network.services import duplicates, organizations, registrations
-from shared.web import current_actor, service_context, unit_of_work
+from shared.web import current_actor, login_required, service_context, unit_of_work
 
 blp = Blueprint(
     "organizations", __name__, url_prefix="/network/api/v1/organizations", description="Organisationen"
@@ -24,6 +24,7 @@ def _links() -> registrations.Links:
 
 @blp.route("")
 class Organizations(MethodView):
+    @login_required
     @blp.arguments(schemas.OrganizationListQuerySchema, location="query")
     @blp.response(200, schemas.OrganizationSchema(many=True))
     def get(self, query: dict[str, Any]) -> list[dict[str, Any]]:
@@ -34,6 +35,7 @@ class Organizations(MethodView):
                 session, actor, query.get("status"), query["limit"], query["offset"]
             )
 
+    @login_required
     @blp.arguments(schemas.OrganizationInputSchema)
     @blp.response(201, schemas.OrganizationSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -53,6 +55,7 @@ class OrganizationItem(MethodView):
         with unit_of_work() as session:
             return organizations.get_view(session, str(organization_id), actor)
 
+    @login_required
     @blp.arguments(schemas.OrganizationUpdateSchema)
     @blp.response(200, schemas.OrganizationSchema)
     def patch(self, data: dict[str, Any], organization_id: UUID) -> dict[str, Any]:
@@ -129,6 +132,7 @@ class OrganizationDuplicates(MethodView):
 
 @blp.route("/<uuid:organization_id>/merge")
 class MergeOrganization(MethodView):
+    @login_required
     @blp.arguments(schemas.MergeSchema)
     @blp.response(200, schemas.OrganizationSchema)
     def post(self, data: dict[str, Any], organization_id: UUID) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from services.network.schemas.identity import (
     UserSchema,
 )
 from services.network.services import accounts
-from shared.web import current_actor, service_context, unit_of_work
+from shared.web import current_actor, login_required, service_context, unit_of_work
 
 blp = Blueprint(
     "users", __name__, url_prefix="/network/api/v1/users", description="Benutzerkonten und Rollen"
@@ -27,6 +27,7 @@ blp = Blueprint(
 
 @blp.route("")
 class Users(MethodView):
+    @login_required
     @blp.arguments(UserQuerySchema, location="query")
     @blp.response(200, UserSchema(many=True))
     def get(self, query: dict[str, Any]) -> list[User]:
@@ -36,6 +37,7 @@ class Users(MethodView):
         with unit_of_work() as session:
             return accounts.list_users(session, query.get("q"), query.get("role"), organization_id)
 
+    @login_required
     @blp.arguments(UserCreateSchema)
     @blp.response(201, UserSchema)
     def post(self, data: dict[str, Any]) -> User:
@@ -59,6 +61,7 @@ class OneUser(MethodView):
 
 @blp.route("/<uuid:user_id>/roles")
 class Roles(MethodView):
+    @login_required
     @blp.arguments(RolesSchema)
     @blp.response(200, UserSchema)
     def put(self, body: dict[str, list[str]], user_id: UUID) -> User:
@@ -71,6 +74,7 @@ class Roles(MethodView):
 
 @blp.route("/<uuid:user_id>/memberships")
 class Memberships(MethodView):
+    @login_required
     @blp.arguments(MembershipSchema)
     @blp.response(200, UserSchema)
     def post(self, body: dict[str, UUID], user_id: UUID) -> User:
