@@ -12,9 +12,12 @@ from services.funding.models import Application, Call
 from services.funding.schemas import (
     ApplicationCreateSchema,
     ApplicationSchema,
+    AuditTrailSchema,
     CallSchema,
+    CommentRequiredSchema,
     DecisionSchema,
     RecommendSchema,
+    RejectSchema,
 )
 from shared.web import current_actor, login_required, unit_of_work
 
@@ -96,3 +99,77 @@ class Approve(MethodView):
         actor = current_actor()
         with unit_of_work() as session:
             return services.approve_application(session, str(application_id), actor, data["comment"])
+
+
+@applications.route("/<uuid:application_id>/start_review")
+class StartReview(MethodView):
+    @login_required
+    @applications.response(200, ApplicationSchema)
+    def post(self, application_id: Any) -> Application:
+        """A caseworker takes a submitted application into review."""
+        actor = current_actor()
+        with unit_of_work() as session:
+            return services.start_review(session, str(application_id), actor)
+
+
+@applications.route("/<uuid:application_id>/request_changes")
+class RequestChanges(MethodView):
+    @login_required
+    @applications.arguments(CommentRequiredSchema)
+    @applications.response(200, ApplicationSchema)
+    def post(self, data: dict[str, Any], application_id: Any) -> Application:
+        """A caseworker sends the application back; the comment says what to change."""
+        actor = current_actor()
+        with unit_of_work() as session:
+            return services.request_changes(session, str(application_id), actor, data["comment"])
+
+
+@applications.route("/<uuid:application_id>/resubmit")
+class Resubmit(MethodView):
+    @login_required
+    @applications.arguments(DecisionSchema)
+    @applications.response(200, ApplicationSchema)
+    def post(self, data: dict[str, Any], application_id: Any) -> Application:
+        """The applicant answers a change request; the application goes back into review."""
+        actor = current_actor()
+        with unit_of_work() as session:
+            return services.resubmit_application(session, str(application_id), actor, data["comment"])
+
+
+@applications.route("/<uuid:application_id>/reject")
+class Reject(MethodView):
+    @login_required
+    @applications.arguments(RejectSchema)
+    @applications.response(200, ApplicationSchema)
+    def post(self, data: dict[str, Any], application_id: Any) -> Application:
+        """An approver rejects the application, giving at least one reason."""
+        actor = current_actor()
+        with unit_of_work() as session:
+            return services.reject_application(
+                session, str(application_id), actor, data["reasons"], data["comment"]
+            )
+
+
+@applications.route("/<uuid:application_id>/withdraw")
+class Withdraw(MethodView):
+    @login_required
+    @applications.arguments(DecisionSchema)
+    @applications.response(200, ApplicationSchema)
+    def post(self, data: dict[str, Any], application_id: Any) -> Application:
+        """The applying organisation withdraws an open application."""
+        actor = current_actor()
+        with unit_of_work() as session:
+            return services.withdraw_application(session, str(application_id), actor, data["comment"])
+
+
+@applications.route("/<uuid:application_id>/audit")
+class AuditTrail(MethodView):
+    @login_required
+    @applications.response(200, AuditTrailSchema)
+    def get(self, application_id: Any) -> dict[str, Any]:
+        """Staff only: the append-only trail and whether its hash chain is intact."""
+        actor = current_actor()
+        with unit_of_work() as session:
+            entries = services.audit_trail(session, str(application_id), actor)
+            intact, broken = services.verify_audit_trail(session, str(application_id))
+            return {"entries": entries, "intact": intact, "first_broken_entry": broken}

@@ -2,26 +2,40 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from shared.auth import Actor
 from shared.errors import Conflict, Forbidden, Invalid
 
+OPEN_STATES = ("draft", "submitted", "in_review", "changes_requested", "recommended")
+STATES = (*OPEN_STATES, "approved", "rejected", "withdrawn")
+
 
 @dataclass(frozen=True)
 class Transition:
-    source: str
+    source: tuple[str, ...]
     target: str
     role: str
     done: str  # past participle for messages: "cannot be approved"
 
 
-# The one transition table; the funding issue extends it to the whole life of a grant.
+# The one transition table. Two choices worth knowing:
+# - resubmit returns to in_review: the caseworker who asked for changes keeps the case, so no
+#   second start_review is needed;
+# - recommend is also allowed straight from submitted (the short path the portal had before
+#   in_review existed); reject is the approver's alone, from in_review or recommended.
 TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition("draft", "submitted", "applicant", "submitted"),
-    "recommend": Transition("submitted", "recommended", "caseworker", "recommended"),
-    "approve": Transition("recommended", "approved", "approver", "approved"),
+    "submit": Transition(("draft",), "submitted", "applicant", "submitted"),
+    "start_review": Transition(("submitted",), "in_review", "caseworker", "taken into review"),
+    "request_changes": Transition(("in_review",), "changes_requested", "caseworker", "sent back for changes"),
+    "resubmit": Transition(("changes_requested",), "in_review", "applicant", "resubmitted"),
+    "recommend": Transition(("submitted", "in_review"), "recommended", "caseworker", "recommended"),
+    "approve": Transition(("recommended",), "approved", "approver", "approved"),
+    "reject": Transition(("in_review", "recommended"), "rejected", "approver", "rejected"),
+    "withdraw": Transition(OPEN_STATES, "withdrawn", "applicant", "withdrawn"),
 }
 
 
@@ -30,12 +44,62 @@ def transition(state: str, action: str, actor: Actor) -> str:
     step = TRANSITIONS[action]
     if not actor.has_role(step.role):
         raise Forbidden(f"only the role {step.role!r} may {action} an application")
-    if state != step.source:
+    if state not in step.source:
         raise Conflict(
-            f"an application in state {state!r} cannot be {step.done}; it must be {step.source!r}",
+            f"an application in state {state!r} cannot be {step.done}; it must be {_one_of(step.source)}",
             field="state",
         )
     return step.target
+
+
+def _one_of(states: tuple[str, ...]) -> str:
+    quoted = [repr(state) for state in states]
+    return quoted[0] if len(quoted) == 1 else "one of " + ", ".join(quoted)
+
+
+def check_text_given(value: str, field: str) -> None:
+    """A comment or reason that is only whitespace is no comment at all."""
+    if not value.strip():
+        raise Invalid({field: ["must not be empty"]})
+
+
+def check_reasons(reasons: list[str]) -> None:
+    if not reasons or any(not reason.strip() for reason in reasons):
+        raise Invalid({"reasons": ["give at least one reason, none of them empty"]})
+
+
+# --- the audit trail's hash chain ---------------------------------------------------------------
+
+GENESIS_HASH = "0" * 64
+HASHED_FIELDS = ("application_id", "actor_id", "action", "from_state", "to_state", "comment", "at")
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One audit entry as stored: its id, the hashed fields, and the two hashes."""
+
+    id: int
+    fields: dict[str, str]
+    previous_hash: str
+    entry_hash: str
+
+
+def audit_hash(fields: dict[str, str], previous_hash: str) -> str:
+    """sha256 over canonical JSON (sorted keys, no spaces) of the entry's fields and the previous hash."""
+    document = {name: fields[name] for name in HASHED_FIELDS}
+    document["previous_hash"] = previous_hash
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def first_broken(records: list[AuditRecord]) -> int | None:
+    """The id of the first entry whose link or hash does not match, or None when the chain holds."""
+    previous = GENESIS_HASH
+    for record in records:
+        if record.previous_hash != previous or record.entry_hash != audit_hash(record.fields, previous):
+            return record.id
+        previous = record.entry_hash
+    return None
 
 
 def check_four_eyes(recommended_by: str | None, approver: Actor) -> None:

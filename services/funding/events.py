@@ -49,6 +49,33 @@ def application_approved(application: Application) -> dict[str, Any]:
     }
 
 
+def changes_requested(application: Application, comment: str, requested_by: str) -> dict[str, Any]:
+    return {
+        **_application(application),
+        "comment": comment,
+        "requested_by": requested_by,
+        "requested_at": utcnow().isoformat(),
+    }
+
+
+def application_rejected(application: Application, reasons: list[str]) -> dict[str, Any]:
+    return {
+        **_application(application),
+        "reasons": list(reasons),
+        "rejected_by": application.decided_by,
+        "decided_at": application.decided_at.isoformat(),
+    }
+
+
+def application_withdrawn(application: Application, withdrawn_by: str, from_state: str) -> dict[str, Any]:
+    return {
+        **_application(application),
+        "withdrawn_by": withdrawn_by,
+        "from_state": from_state,
+        "withdrawn_at": utcnow().isoformat(),
+    }
+
+
 def on_organization_verified(session: Session, event: Envelope) -> None:
     data = event.data
     organization = session.get(EligibleOrganization, data["organization_id"]) or EligibleOrganization(

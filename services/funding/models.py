@@ -109,7 +109,11 @@ class CostLine(Base):
 
 
 class AuditEntry(Base):
-    """Append-only: who moved an application from which state to which, and why."""
+    """Append-only: who moved an application from which state to which, and why.
+
+    Each entry carries the hash of the one before it (per application), so an edited, removed or
+    reordered row breaks the chain that ``services.verify_audit_trail`` recomputes.
+    """
 
     __tablename__ = "audit_entry"
 
@@ -121,6 +125,8 @@ class AuditEntry(Base):
     to_state: Mapped[str] = mapped_column(String(30))
     comment: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    previous_hash: Mapped[str] = mapped_column(String(64), server_default="")
+    entry_hash: Mapped[str] = mapped_column(String(64), server_default="")
 
 
 class RevokedSessions(RevokedSessionsMixin, Base):

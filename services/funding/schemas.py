@@ -38,6 +38,39 @@ class DecisionSchema(Schema):
     comment = fields.String(load_default="", validate=validate.Length(max=5_000))
 
 
+class CommentRequiredSchema(Schema):
+    """request_changes: the applicant must learn what to change."""
+
+    comment = fields.String(required=True, validate=validate.Length(min=1, max=5_000))
+
+
+class RejectSchema(Schema):
+    reasons = fields.List(
+        fields.String(validate=validate.Length(min=1, max=2_000)),
+        required=True,
+        validate=validate.Length(min=1, max=20),
+    )
+    comment = fields.String(load_default="", validate=validate.Length(max=5_000))
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Integer()
+    actor_id = fields.String()
+    action = fields.String()
+    from_state = fields.String()
+    to_state = fields.String()
+    comment = fields.String()
+    at = fields.AwareDateTime()
+    previous_hash = fields.String()
+    entry_hash = fields.String()
+
+
+class AuditTrailSchema(Schema):
+    entries = fields.List(fields.Nested(AuditEntrySchema))
+    intact = fields.Boolean()
+    first_broken_entry = fields.Integer(allow_none=True)
+
+
 class ApplicationSchema(Schema):
     id = fields.String()
     call_id = fields.String()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from shared.events.fields import Id, Money, UtcDateTime
 from shared.events.registry import PayloadSchema, payload
@@ -47,3 +47,43 @@ class ApplicationApprovedV1(_ApplicationEvent):
     budget_year = fields.Integer(required=True, strict=True)
     approved_by = Id(required=True)
     decided_at = UtcDateTime(required=True)
+
+
+@payload("funding.application.changes_requested", 1)
+class ApplicationChangesRequestedV1(_ApplicationEvent):
+    """Funding emits this when a caseworker sends an application in review back to the applicant.
+
+    ``comment`` is the caseworker's explanation of what to change (never empty); the application is
+    now ``changes_requested`` until the applicant resubmits. Notifications tells the organisation's
+    contact persons.
+    """
+
+    comment = fields.String(required=True, validate=validate.Length(min=1))
+    requested_by = Id(required=True)
+    requested_at = UtcDateTime(required=True)
+
+
+@payload("funding.application.rejected", 1)
+class ApplicationRejectedV1(_ApplicationEvent):
+    """Funding emits this when an approver rejects an application (from review or a recommendation).
+
+    ``reasons`` holds at least one non-empty reason in the approver's words; the formal letter stays
+    in the portal. No budget was committed. Notifications tells the organisation's contact persons.
+    """
+
+    reasons = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    rejected_by = Id(required=True)
+    decided_at = UtcDateTime(required=True)
+
+
+@payload("funding.application.withdrawn", 1)
+class ApplicationWithdrawnV1(_ApplicationEvent):
+    """Funding emits this when the applying organisation withdraws an open application.
+
+    ``from_state`` is the state it was withdrawn from; nothing was or will be committed for it.
+    No consumer subscribes yet.
+    """
+
+    withdrawn_by = Id(required=True)
+    from_state = fields.String(required=True)
+    withdrawn_at = UtcDateTime(required=True)

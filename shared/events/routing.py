@@ -6,6 +6,8 @@ SERVICES = ("funding", "network", "notifications")
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "funding.application.approved": ("notifications",),
+    "funding.application.changes_requested": ("notifications",),
+    "funding.application.rejected": ("notifications",),
     "network.organization.verified": ("funding",),
     "network.organization.suspended": ("funding",),
     "network.organization.reactivated": ("funding",),

@@ -104,6 +104,70 @@ def test_approval_emails_the_contact_person_exactly_once_in_german(stack: Stack,
         assert session.scalar(select(Email.correlation_id)) == "trace-approval-1"
 
 
+def test_a_change_request_emails_the_contact_person_in_german_with_the_comment(
+    stack: Stack, world: World
+) -> None:
+    funding = stack.apps.client("funding")
+    body = builders.application_body(world.call_id, world.organisation.id)
+    created = funding.post("/funding/api/v1/applications", json=body, headers=world.applicant)
+    application_id = created.json["id"]
+    comment = "Bitte ergänzen Sie die Raummiete im Finanzierungsplan."
+    steps = [("submit", {}, world.applicant), ("start_review", {}, world.caseworker)]
+    steps.append(("request_changes", {"comment": comment}, world.caseworker))
+    for action, payload, headers in steps:
+        response = funding.post(
+            f"/funding/api/v1/applications/{application_id}/{action}", json=payload, headers=headers
+        )
+        assert response.status_code == 200, (action, response.json)
+
+    [message] = stack.mailbox.wait_for(1, timeout=20)
+
+    email = message.parsed()
+    assert message.recipients == ("kontakt@bruecken.example",)
+    assert email["Subject"] == "Ihr Förderantrag „Sprachcafé für Eltern“: Bitte ergänzen oder ändern Sie ihn"
+    assert email["Content-Language"] == "de"
+    text = email.get_body(("plain",)).get_content()
+    assert comment in text and f"http://portal.test/funding/applications/{application_id}" in text
+    assert comment in email.get_body(("html",)).get_content()
+
+
+def test_a_rejection_emails_the_reasons_in_the_contacts_language_without_the_letter(stack: Stack) -> None:
+    apps = stack.apps
+    organisation = builders.verified_organisation(
+        apps.network, "Open Doors Initiative", "hello@opendoors.example", "Sam Taylor", language="en"
+    )
+    builders.user(apps.network, "a@opendoors.example", ["applicant"], [organisation.id])
+    builders.user(apps.network, "sb2@ki.example", ["caseworker"])
+    builders.user(apps.network, "leitung2@ki.example", ["approver"])
+    call_id = builders.open_call(apps.funding).call_id
+    _wait_for_read_models(stack, organisation.id)
+    network, funding = apps.client("network"), apps.client("funding")
+    applicant = builders.login(network, "a@opendoors.example")
+    created = funding.post(
+        "/funding/api/v1/applications",
+        json=builders.application_body(call_id, organisation.id),
+        headers=applicant,
+    )
+    path = f"/funding/api/v1/applications/{created.json['id']}"
+    reasons = ["Das Projekt liegt außerhalb des Fördergebiets."]
+    steps = [
+        ("submit", {}, applicant),
+        ("start_review", {}, builders.login(network, "sb2@ki.example")),
+        ("reject", {"reasons": reasons}, builders.login(network, "leitung2@ki.example")),
+    ]
+    for action, payload, headers in steps:
+        assert funding.post(f"{path}/{action}", json=payload, headers=headers).status_code == 200, action
+
+    [message] = stack.mailbox.wait_for(1, timeout=20)
+
+    email = message.parsed()
+    assert message.recipients == ("hello@opendoors.example",)
+    assert email["Content-Language"] == "en"
+    text = email.get_body(("plain",)).get_content()
+    assert reasons[0] in text and f"http://portal.test/funding/applications/{created.json['id']}" in text
+    assert not [part for part in email.iter_attachments()]
+
+
 def test_redelivered_approval_event_sends_no_second_email(stack: Stack, world: World) -> None:
     approve_application(stack, world)
     [first] = stack.mailbox.wait_for(1, timeout=20)

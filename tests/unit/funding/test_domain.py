@@ -13,27 +13,163 @@ from shared.auth import Actor
 from shared.errors import Conflict, Forbidden, Invalid
 
 ROLES = ("applicant", "caseworker", "approver", "admin")
-STATES = ("draft", "submitted", "recommended", "approved")
+STATES = (
+    "draft",
+    "submitted",
+    "in_review",
+    "changes_requested",
+    "recommended",
+    "approved",
+    "rejected",
+    "withdrawn",
+)
+OPEN = ("draft", "submitted", "in_review", "changes_requested", "recommended")
+# The workflow as the funding issue states it: action -> (from states, to state, role).
+EXPECTED = {
+    "submit": (("draft",), "submitted", "applicant"),
+    "start_review": (("submitted",), "in_review", "caseworker"),
+    "request_changes": (("in_review",), "changes_requested", "caseworker"),
+    "resubmit": (("changes_requested",), "in_review", "applicant"),
+    "recommend": (("submitted", "in_review"), "recommended", "caseworker"),
+    "approve": (("recommended",), "approved", "approver"),
+    "reject": (("in_review", "recommended"), "rejected", "approver"),
+    "withdraw": (OPEN, "withdrawn", "applicant"),
+}
 
 
 def actor(*roles: str, user_id: str = "u-1") -> Actor:
     return Actor(user_id=user_id, email="x@example.org", roles=roles)
 
 
+def test_the_transition_table_is_the_workflow_of_the_funding_issue() -> None:
+    table = {a: (t.source, t.target, t.role) for a, t in domain.TRANSITIONS.items()}
+    assert table == EXPECTED
+    assert set(domain.STATES) == set(STATES) and domain.OPEN_STATES == OPEN
+
+
 @pytest.mark.parametrize("state", STATES)
-@pytest.mark.parametrize("action", sorted(domain.TRANSITIONS))
+@pytest.mark.parametrize("action", sorted(EXPECTED))
 @pytest.mark.parametrize("role", ROLES)
 def test_every_state_action_and_role(state: str, action: str, role: str) -> None:
-    step = domain.TRANSITIONS[action]
-    if role != step.role:
+    sources, target, allowed_role = EXPECTED[action]
+    if role != allowed_role:
         with pytest.raises(Forbidden):
             domain.transition(state, action, actor(role))
-    elif state != step.source:
+    elif state not in sources:
         with pytest.raises(Conflict) as caught:
             domain.transition(state, action, actor(role))
         assert caught.value.field == "state"
+        assert f"cannot be {domain.TRANSITIONS[action].done}" in caught.value.message
     else:
-        assert domain.transition(state, action, actor(role)) == step.target
+        assert domain.transition(state, action, actor(role)) == target
+
+
+@pytest.mark.parametrize("state", ["approved", "rejected", "withdrawn"])
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+def test_a_closed_application_takes_no_action_at_all(state: str, action: str) -> None:
+    with pytest.raises(Conflict):
+        domain.transition(state, action, actor(*ROLES))
+
+
+def test_the_existing_conflict_messages_are_unchanged() -> None:
+    with pytest.raises(Conflict) as caught:
+        domain.transition("draft", "approve", actor("approver"))
+    assert caught.value.message == (
+        "an application in state 'draft' cannot be approved; it must be 'recommended'"
+    )
+
+
+def test_a_conflict_with_several_source_states_names_them_all() -> None:
+    with pytest.raises(Conflict, match="one of 'in_review', 'recommended'"):
+        domain.transition("submitted", "reject", actor("approver"))
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
+def test_a_blank_comment_is_refused_naming_the_field(text: str) -> None:
+    with pytest.raises(Invalid) as caught:
+        domain.check_text_given(text, "comment")
+    assert "comment" in caught.value.errors
+
+
+@pytest.mark.parametrize("reasons", [[], [""], ["passt nicht", "  "]])
+def test_a_rejection_needs_at_least_one_non_empty_reason(reasons: list[str]) -> None:
+    with pytest.raises(Invalid) as caught:
+        domain.check_reasons(reasons)
+    assert "reasons" in caught.value.errors
+
+
+# --- the audit trail's hash chain ---------------------------------------------------------------
+
+
+def chain(*comments: str) -> list[domain.AuditRecord]:
+    """A correctly linked trail, one entry per comment."""
+    records, previous = [], domain.GENESIS_HASH
+    for number, comment in enumerate(comments, start=1):
+        fields = {
+            "application_id": "app-1",
+            "actor_id": f"u-{number}",
+            "action": "request_changes",
+            "from_state": "in_review",
+            "to_state": "changes_requested",
+            "comment": comment,
+            "at": f"2026-11-22T10:0{number}:00+00:00",
+        }
+        entry_hash = domain.audit_hash(fields, previous)
+        records.append(domain.AuditRecord(number, fields, previous, entry_hash))
+        previous = entry_hash
+    return records
+
+
+def test_an_untouched_chain_verifies() -> None:
+    assert domain.first_broken(chain("a", "b", "c")) is None
+    assert domain.first_broken([]) is None
+
+
+def test_the_hash_is_a_sha256_over_canonical_json_and_ignores_key_order() -> None:
+    fields = chain("a")[0].fields
+    reordered = dict(reversed(list(fields.items())))
+    digest = domain.audit_hash(fields, domain.GENESIS_HASH)
+    assert digest == domain.audit_hash(reordered, domain.GENESIS_HASH)
+    assert len(digest) == 64 and int(digest, 16) >= 0
+
+
+def test_a_changed_comment_breaks_verification_at_that_entry() -> None:
+    records = chain("a", "b", "c")
+    edited = records[1]
+    records[1] = domain.AuditRecord(
+        edited.id, {**edited.fields, "comment": "b!"}, edited.previous_hash, edited.entry_hash
+    )
+    assert domain.first_broken(records) == 2
+
+
+@pytest.mark.parametrize("field", domain.HASHED_FIELDS)
+def test_changing_any_hashed_field_breaks_verification(field: str) -> None:
+    records = chain("a", "b")
+    first = records[0]
+    records[0] = domain.AuditRecord(
+        first.id, {**first.fields, field: "x"}, first.previous_hash, first.entry_hash
+    )
+    assert domain.first_broken(records) == 1
+
+
+def test_reordered_entries_break_verification() -> None:
+    a, b, c = chain("a", "b", "c")
+    assert domain.first_broken([a, c, b]) == 3
+
+
+def test_a_removed_entry_breaks_verification_at_the_next_one() -> None:
+    a, _b, c = chain("a", "b", "c")
+    assert domain.first_broken([a, c]) == 3
+
+
+def test_a_rehashed_edit_still_breaks_the_link_of_the_following_entry() -> None:
+    records = chain("a", "b", "c")
+    edited = records[1]
+    fields = {**edited.fields, "comment": "b!"}
+    records[1] = domain.AuditRecord(
+        edited.id, fields, edited.previous_hash, domain.audit_hash(fields, edited.previous_hash)
+    )
+    assert domain.first_broken(records) == 3
 
 
 def test_approver_cannot_approve_own_recommendation() -> None:
