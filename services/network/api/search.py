@@ -13,7 +13,7 @@ from services.network.services import exports
 from services.network.services import search as services
 from services.network.services.organizations import require_staff
 from shared.auth import Actor
-from shared.web import current_actor, service_context, unit_of_work
+from shared.web import current_actor, login_required, service_context, unit_of_work
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -47,6 +47,7 @@ class SearchOrganizations(MethodView):
 
 @blp.route("/organizations/export")
 class ExportOrganizations(MethodView):
+    @login_required
     @blp.arguments(ExportArgsSchema, location="query")
     def get(self, args: dict[str, Any]) -> Response:
         """Every organisation matching the search as CSV (UTF-8 with BOM, ``;``) or XLSX (staff only)."""

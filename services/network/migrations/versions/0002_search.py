@@ -137,6 +137,101 @@ SQLITE_TERMS = [
 ]
 
 
+# SQLite only: one row per organisation with every facet value it has as a one-character code
+# (organization_fts_codes; multi-valued facets as a string of codes), keyed by its integer rowid.
+# A search counts all its facets in one pass over its matches: a group_concat(code, '') per facet,
+# which the caller counts with str.count per known code. No GROUP BY, so SQLite sorts nothing, and
+# no per-value Python objects (measured: 10x faster than grouping organization_fts_terms).
+CODES_TABLE = """CREATE TABLE organization_fts_codes (
+    code INTEGER PRIMARY KEY, facet VARCHAR(20) NOT NULL, value VARCHAR(120) NOT NULL,
+    CONSTRAINT uq_organization_fts_codes UNIQUE (facet, value))"""
+# Code n is the character U+0100 + n, skipping the surrogates (services.search.code_char agrees).
+CODE_CHAR = "char(CASE WHEN {code} < 55040 THEN 256 + {code} ELSE 2304 + {code} END)"
+
+
+def _code(facet: str, value: str) -> str:
+    return (
+        f"(SELECT {CODE_CHAR.format(code='code')} FROM organization_fts_codes "
+        f"WHERE facet = '{facet}' AND value = {value})"
+    )
+
+
+def _code_list(facet: str, table: str, column: str, org_id: str) -> str:
+    return (
+        f"coalesce((SELECT group_concat({CODE_CHAR.format(code='c.code')}, '') FROM {table} t "
+        f"JOIN organization_fts_codes c ON c.facet = '{facet}' AND c.value = t.{column} "
+        f"WHERE t.organization_id = {org_id}), '')"
+    )
+
+
+def _new_codes(row: str) -> str:
+    return (
+        "INSERT OR IGNORE INTO organization_fts_codes (facet, value) VALUES "
+        f"('status', {row}.status), ('type', {row}.type), ('district', {row}.district);"
+    )
+
+
+def _facet_values(row: str, org_id: str) -> str:
+    lists = ", ".join(_code_list(facet, table, column, org_id) for facet, table, column in TERM_TABLES)
+    return (
+        f"{_code('status', row + '.status')}, {_code('type', row + '.type')}, "
+        f"{_code('district', row + '.district')}, {lists}"
+    )
+
+
+FACET_LIST_COLUMNS = {"field_of_work": "fields_of_work", "language": "languages"}
+
+
+def _sqlite_facets() -> list[str]:
+    statements = [
+        CODES_TABLE,
+        """CREATE TABLE organization_fts_facets (
+            org_rowid INTEGER PRIMARY KEY, status VARCHAR(1), type VARCHAR(1), district VARCHAR(1),
+            fields_of_work TEXT NOT NULL DEFAULT '', languages TEXT NOT NULL DEFAULT '')""",
+        """INSERT OR IGNORE INTO organization_fts_codes (facet, value)
+            SELECT 'status', status FROM organization UNION SELECT 'type', type FROM organization
+            UNION SELECT 'district', district FROM organization
+            UNION SELECT 'field_of_work', term FROM organization_field_of_work
+            UNION SELECT 'language', code FROM organization_language""",
+        f"""INSERT INTO organization_fts_facets (org_rowid, status, type, district, fields_of_work, languages)
+            SELECT rowid, {_facet_values('organization', 'organization.id')} FROM organization""",
+        f"""CREATE TRIGGER organization_fts_facets_insert AFTER INSERT ON organization BEGIN
+            {_new_codes('new')}
+            INSERT INTO organization_fts_facets (org_rowid, status, type, district, fields_of_work, languages)
+            VALUES (new.rowid, {_facet_values('new', 'new.id')});
+        END""",
+        """CREATE TRIGGER organization_fts_facets_delete AFTER DELETE ON organization BEGIN
+            DELETE FROM organization_fts_facets WHERE org_rowid = old.rowid;
+        END""",
+        f"""CREATE TRIGGER organization_fts_facets_update
+        AFTER UPDATE OF type, district, status ON organization BEGIN
+            {_new_codes('new')}
+            UPDATE organization_fts_facets SET status = {_code('status', 'new.status')},
+                type = {_code('type', 'new.type')}, district = {_code('district', 'new.district')}
+            WHERE org_rowid = new.rowid;
+        END""",
+    ]
+    for facet, table, column in TERM_TABLES:
+        def refresh(row: str, facet: str = facet, table: str = table, column: str = column) -> str:
+            return (
+                f"UPDATE organization_fts_facets SET {FACET_LIST_COLUMNS[facet]} = "
+                f"{_code_list(facet, table, column, row + '.organization_id')} "
+                f"WHERE org_rowid = (SELECT rowid FROM organization WHERE id = {row}.organization_id);"
+            )
+
+        code = (
+            f"INSERT OR IGNORE INTO organization_fts_codes (facet, value) VALUES ('{facet}', new.{column});"
+        )
+        statements += [
+            f"CREATE TRIGGER {table}_fts_facets_insert AFTER INSERT ON {table} BEGIN "
+            f"{code} {refresh('new')} END",
+            f"CREATE TRIGGER {table}_fts_facets_delete AFTER DELETE ON {table} BEGIN {refresh('old')} END",
+            f"CREATE TRIGGER {table}_fts_facets_update AFTER UPDATE ON {table} BEGIN "
+            f"{code} {refresh('old')} {refresh('new')} END",
+        ]
+    return statements
+
+
 def _sqlite_terms() -> list[str]:
     statements = list(SQLITE_TERMS)
     for facet, table, column in TERM_TABLES:
@@ -239,6 +334,17 @@ COUNTS_DOWN = {
             for verb in ("insert", "delete", "update")
         ),
         "DROP TABLE IF EXISTS organization_fts_terms",
+        *(
+            f"DROP TRIGGER IF EXISTS organization_fts_facets_{verb}"
+            for verb in ("insert", "delete", "update")
+        ),
+        *(
+            f"DROP TRIGGER IF EXISTS {table}_fts_facets_{verb}"
+            for _, table, _ in TERM_TABLES
+            for verb in ("insert", "delete", "update")
+        ),
+        "DROP TABLE IF EXISTS organization_fts_facets",
+        "DROP TABLE IF EXISTS organization_fts_codes",
     ],
     "postgresql": [
         "DROP TRIGGER IF EXISTS organization_fts_counts ON organization",
@@ -263,7 +369,9 @@ INDEXES = [
 def _statements(up: bool) -> list[str]:
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
-        return SQLITE_UP + _sqlite_counts() + _sqlite_terms() if up else COUNTS_DOWN[dialect] + SQLITE_DOWN
+        if up:
+            return SQLITE_UP + _sqlite_counts() + _sqlite_terms() + _sqlite_facets()
+        return COUNTS_DOWN[dialect] + SQLITE_DOWN
     if dialect == "postgresql":
         return POSTGRES_UP + _postgres_counts() if up else COUNTS_DOWN[dialect] + POSTGRES_DOWN
     return []
