@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask.views import MethodView
@@ -57,6 +58,13 @@ class Applications(MethodView):
             return services.create_application(session, actor, data)
 
 
+def _act(use_case: Callable[..., Application], application_id: Any, **data: Any) -> Application:
+    """Run one workflow action for the caller in one transaction; the body's fields are its arguments."""
+    actor = current_actor()
+    with unit_of_work() as session:
+        return use_case(session, str(application_id), actor, **data)
+
+
 @applications.route("/<uuid:application_id>")
 class OneApplication(MethodView):
     @login_required
@@ -72,9 +80,7 @@ class Submit(MethodView):
     @login_required
     @applications.response(200, ApplicationSchema)
     def post(self, application_id: Any) -> Application:
-        actor = current_actor()
-        with unit_of_work() as session:
-            return services.submit_application(session, str(application_id), actor)
+        return _act(services.submit_application, application_id)
 
 
 @applications.route("/<uuid:application_id>/recommend")
@@ -83,11 +89,7 @@ class Recommend(MethodView):
     @applications.arguments(RecommendSchema)
     @applications.response(200, ApplicationSchema)
     def post(self, data: dict[str, Any], application_id: Any) -> Application:
-        actor = current_actor()
-        with unit_of_work() as session:
-            return services.recommend_application(
-                session, str(application_id), actor, data["recommended_cents"], data["comment"]
-            )
+        return _act(services.recommend_application, application_id, **data)
 
 
 @applications.route("/<uuid:application_id>/approve")
@@ -96,9 +98,7 @@ class Approve(MethodView):
     @applications.arguments(DecisionSchema)
     @applications.response(200, ApplicationSchema)
     def post(self, data: dict[str, Any], application_id: Any) -> Application:
-        actor = current_actor()
-        with unit_of_work() as session:
-            return services.approve_application(session, str(application_id), actor, data["comment"])
+        return _act(services.approve_application, application_id, **data)
 
 
 @applications.route("/<uuid:application_id>/start_review")
@@ -107,9 +107,7 @@ class StartReview(MethodView):
     @applications.response(200, ApplicationSchema)
     def post(self, application_id: Any) -> Application:
         """A caseworker takes a submitted application into review."""
-        actor = current_actor()
-        with unit_of_work() as session:
-            return services.start_review(session, str(application_id), actor)
+        return _act(services.start_review, application_id)
 
 
 @applications.route("/<uuid:application_id>/request_changes")
@@ -119,9 +117,7 @@ class RequestChanges(MethodView):
     @applications.response(200, ApplicationSchema)
     def post(self, data: dict[str, Any], application_id: Any) -> Application:
         """A caseworker sends the application back; the comment says what to change."""
-        actor = current_actor()
-        with unit_of_work() as session:
-            return services.request_changes(session, str(application_id), actor, data["comment"])
+        return _act(services.request_changes, application_id, **data)
 
 
 @applications.route("/<uuid:application_id>/resubmit")
@@ -131,9 +127,7 @@ class Resubmit(MethodView):
     @applications.response(200, ApplicationSchema)
     def post(self, data: dict[str, Any], application_id: Any) -> Application:
         """The applicant answers a change request; the application goes back into review."""
-        actor = current_actor()
-        with unit_of_work() as session:
-            return services.resubmit_application(session, str(application_id), actor, data["comment"])
+        return _act(services.resubmit_application, application_id, **data)
 
 
 @applications.route("/<uuid:application_id>/reject")
@@ -143,11 +137,7 @@ class Reject(MethodView):
     @applications.response(200, ApplicationSchema)
     def post(self, data: dict[str, Any], application_id: Any) -> Application:
         """An approver rejects the application, giving at least one reason."""
-        actor = current_actor()
-        with unit_of_work() as session:
-            return services.reject_application(
-                session, str(application_id), actor, data["reasons"], data["comment"]
-            )
+        return _act(services.reject_application, application_id, **data)
 
 
 @applications.route("/<uuid:application_id>/withdraw")
@@ -157,9 +147,7 @@ class Withdraw(MethodView):
     @applications.response(200, ApplicationSchema)
     def post(self, data: dict[str, Any], application_id: Any) -> Application:
         """The applying organisation withdraws an open application."""
-        actor = current_actor()
-        with unit_of_work() as session:
-            return services.withdraw_application(session, str(application_id), actor, data["comment"])
+        return _act(services.withdraw_application, application_id, **data)
 
 
 @applications.route("/<uuid:application_id>/audit")
