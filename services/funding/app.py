@@ -11,6 +11,6 @@ from shared.web import create_service_app
 
 def create_app(settings: Settings | None = None) -> Flask:
     app, rest = create_service_app(settings or Settings.from_env())
-    rest.register_blueprint(api.calls)
-    rest.register_blueprint(api.applications)
+    for blueprint in api.BLUEPRINTS:
+        rest.register_blueprint(blueprint)
     return app

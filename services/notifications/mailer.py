@@ -5,8 +5,13 @@ from __future__ import annotations
 import contextlib
 import smtplib
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
+from email.utils import format_datetime
 from types import TracebackType
+
+from services.notifications.models import Email
+from shared.db import utcnow
 
 
 @dataclass(frozen=True)
@@ -57,3 +62,33 @@ class Mailer:
                 smtp.login(self.settings.username, self.settings.password or "")
             self._smtp = smtp
         return self._smtp
+
+
+def build_message(email: Email, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = Address(display_name=email.recipient_name, addr_spec=email.recipient)
+    message["Subject"] = email.subject
+    message["Message-ID"] = email.message_id
+    message["Date"] = format_datetime(utcnow())
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(email.body_text)
+    message.add_alternative(email.body_html, subtype="html")
+    message["Content-Language"] = email.language  # after set_content, which drops Content-* headers
+    if email.calendar:
+        _attach_calendar(message, email.calendar)
+    return message
+
+
+def _attach_calendar(message: EmailMessage, ics: str) -> None:
+    """An iCalendar invitation as its own part; the METHOD parameter lets mail clients act on it."""
+    method = next(
+        (line.split(":", 1)[1].strip() for line in ics.splitlines() if line.startswith("METHOD:")), "PUBLISH"
+    )
+    message.add_attachment(
+        ics.encode("utf-8"),
+        maintype="text",
+        subtype="calendar",
+        filename="einladung.ics",
+        params={"method": method, "charset": "utf-8"},
+    )

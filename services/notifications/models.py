@@ -55,6 +55,8 @@ class Email(Base):
     subject: Mapped[str] = mapped_column(String(500))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # an iCalendar invitation (METHOD:REQUEST/CANCEL) sent as its own part, empty for most emails
+    calendar: Mapped[str] = mapped_column(Text, default="", server_default="")
     message_id: Mapped[str] = mapped_column(String(200))
     correlation_id: Mapped[str] = mapped_column(String(64), default="")
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)

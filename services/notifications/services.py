@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.notifications import domain, messages
-from services.notifications.mailer import Mailer, SmtpSettings
+from services.notifications.mailer import Mailer, SmtpSettings, build_message
 from services.notifications.models import Email, Recipient, RecipientOrganization
 from shared.db import transaction, utcnow
 from shared.events import Envelope
@@ -129,7 +129,7 @@ def _send_one(
 ) -> None:
     with transaction(factory) as session:
         email = session.get(Email, email_id)
-        message = messages.build_message(email, sender)
+        message = build_message(email, sender)
     try:
         mailer.send(message)
     except smtplib.SMTPResponseException as exc:

@@ -7,6 +7,8 @@ from typing import Any
 # Importing the payload modules registers their schemas.
 from shared.events import (  # noqa: F401
     funding,
+    funding_calls,
+    funding_payouts,
     network_engagement,
     network_identity,
     network_registry,

@@ -1,4 +1,4 @@
-"""Notifications' HTTP API under /notifications/api/v1 (staff only)."""
+"""The delivery log: what was sent to whom for which event, and how it went."""
 
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ from services.notifications.schemas import DeliveryQuerySchema, DeliverySchema
 from shared.auth import AuthError
 from shared.web import current_actor, login_required, unit_of_work
 
-deliveries = Blueprint(
+blp = Blueprint(
     "deliveries", __name__, url_prefix="/notifications/api/v1/deliveries", description="Versandprotokoll"
 )
 
 
-@deliveries.route("")
+@blp.route("")
 class Deliveries(MethodView):
     @login_required
-    @deliveries.arguments(DeliveryQuerySchema, location="query")
-    @deliveries.response(200, DeliverySchema(many=True))
+    @blp.arguments(DeliveryQuerySchema, location="query")
+    @blp.response(200, DeliverySchema(many=True))
     def get(self, query: dict[str, Any]) -> list[Email]:
         """The delivery log, newest first, by event or by recipient."""
         if not current_actor().is_staff:

@@ -1,24 +1,15 @@
-"""Funding's tables: programmes with yearly budgets, calls, applications, audit trail."""
+"""Applications with their budget plan, funding's read model of eligible organisations, audit trail."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from services.funding.models.base import Base, new_id
+from services.funding.models.programmes import Call
 from shared.db import UtcDateTime, utcnow
-from shared.messaging import event_stores
-from shared.revocation import RevokedSessionsMixin
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-class Base(DeclarativeBase):
-    pass
 
 
 class EligibleOrganization(Base):
@@ -31,45 +22,6 @@ class EligibleOrganization(Base):
     district: Mapped[str] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(20))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-
-
-class Programme(Base):
-    __tablename__ = "programme"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    max_amount_cents: Mapped[int] = mapped_column(BigInteger)
-    budgets: Mapped[list[ProgrammeBudget]] = relationship(cascade="all, delete-orphan")
-
-
-class ProgrammeBudget(Base):
-    """One year's budget; ``committed_cents`` only grows by a conditional UPDATE (see services)."""
-
-    __tablename__ = "programme_budget"
-    __table_args__ = (
-        CheckConstraint(
-            "committed_cents >= 0 AND committed_cents <= budget_cents", name="committed_within_budget"
-        ),
-    )
-
-    programme_id: Mapped[str] = mapped_column(ForeignKey("programme.id"), primary_key=True)
-    year: Mapped[int] = mapped_column(Integer, primary_key=True)
-    budget_cents: Mapped[int] = mapped_column(BigInteger)
-    committed_cents: Mapped[int] = mapped_column(BigInteger, default=0)
-
-
-class Call(Base):
-    """A Förderaufruf: applications to its programme are accepted between opens_at and closes_at."""
-
-    __tablename__ = "funding_call"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    programme_id: Mapped[str] = mapped_column(ForeignKey("programme.id"))
-    title: Mapped[str] = mapped_column(String(300))
-    budget_year: Mapped[int] = mapped_column(Integer)
-    opens_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    closes_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    programme: Mapped[Programme] = relationship()
 
 
 class Application(Base):
@@ -86,6 +38,9 @@ class Application(Base):
     requested_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     recommended_cents: Mapped[int | None] = mapped_column(BigInteger)
     approved_cents: Mapped[int | None] = mapped_column(BigInteger)
+    # the application's own ledger after approval (see ProgrammeBudget for the programme's)
+    paid_out_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    returned_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_by: Mapped[str] = mapped_column(String(36))
     recommended_by: Mapped[str | None] = mapped_column(String(36))
     decided_by: Mapped[str | None] = mapped_column(String(36))
@@ -127,11 +82,3 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     previous_hash: Mapped[str] = mapped_column(String(64), server_default="")
     entry_hash: Mapped[str] = mapped_column(String(64), server_default="")
-
-
-class RevokedSessions(RevokedSessionsMixin, Base):
-    """Sessions network ended (from ``network.user.sessions_revoked``)."""
-
-
-outbox, inbox = event_stores(Base, "funding")
-OutboxMessage, InboxRecord, DeadLetter = outbox.model, inbox.record_model, inbox.dead_letter_model

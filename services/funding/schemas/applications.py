@@ -1,4 +1,4 @@
-"""Funding's HTTP request and response schemas (never reused as event schemas)."""
+"""Applications, decisions and the audit trail in and out of the API."""
 
 from __future__ import annotations
 
@@ -87,12 +87,3 @@ class ApplicationSchema(Schema):
     created_at = fields.AwareDateTime()
     submitted_at = fields.AwareDateTime(allow_none=True)
     decided_at = fields.AwareDateTime(allow_none=True)
-
-
-class CallSchema(Schema):
-    id = fields.String()
-    programme_id = fields.String()
-    title = fields.String()
-    budget_year = fields.Integer()
-    opens_at = fields.AwareDateTime()
-    closes_at = fields.AwareDateTime()

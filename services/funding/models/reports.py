@@ -1,0 +1,3 @@
+"""Proof-of-use reports (Verwendungsnachweis) and their due dates."""
+
+from __future__ import annotations
