@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from services.notifications import services
 from services.notifications.models import Email
-from services.notifications.schemas import DeliveryQuerySchema, DeliverySchema
+from services.notifications.schemas.deliveries import DeliveryQuerySchema, DeliverySchema
 from shared.auth import AuthError
 from shared.web import current_actor, login_required, unit_of_work
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from services.notifications.events import (
     funding,
+    funding_calls,
+    funding_reports,
     network_engagement,
     network_identity,
     network_registry,
@@ -12,6 +14,8 @@ from shared.inbox import Handlers
 
 HANDLERS: Handlers = {
     **funding.HANDLERS,
+    **funding_calls.HANDLERS,
+    **funding_reports.HANDLERS,
     **network_identity.HANDLERS,
     **network_registry.HANDLERS,
     **network_engagement.HANDLERS,

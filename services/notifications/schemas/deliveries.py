@@ -1,4 +1,4 @@
-"""Notifications' HTTP request and response schemas."""
+"""The delivery log in and out of the API."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Notifications' HTTP request and response schemas, one module per area."""
