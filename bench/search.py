@@ -1,26 +1,47 @@
-"""Organisation search at 100,000 organisations: p50/p95/max per typical query, in milliseconds.
+"""Organisation search at 100,000 organisations, through the network app as a user calls it.
 
-taskset -c 0 .venv/bin/python -m bench.search                      # SQLite in a temp dir
-.venv/bin/python -m bench.search --backend postgres                # TEILHABE_TEST_POSTGRES_URL
-.venv/bin/python -m bench.search --organizations 20000 --runs 50
+Each query is a GET /network/api/v1/search/organizations through Flask's test client on the app
+that ``services.network.wsgi`` builds (the gunicorn target, so production's settings and process
+tuning apply), with a real bearer token where staff search. Prints p50/p95/max wall time and the
+p50/p95 CPU time of this process per query class, in milliseconds. Queries run round-robin, so
+load from other processes spreads evenly over the classes; CPU time is what one core spends on a
+request and hardly moves when other processes compete for the machine (on SQLite everything runs
+in this process; on PostgreSQL the server's share is in the wall time only).
+
+    taskset -c 0 .venv/bin/python -m bench.search                 # SQLite, cached under var/bench/
+    taskset -c 0 .venv/bin/python -m bench.search --postgres      # TEILHABE_TEST_POSTGRES_URL
+    .venv/bin/python -m bench.search --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python -m bench.search --organizations 20000 --runs 50
+
+The SQLite database is generated once per (size, seed, migrations, generator) and reused from
+``var/bench/``; ``--fresh`` builds it again. PostgreSQL gets a scratch database that is created,
+loaded and dropped on every run.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import hashlib
+import importlib
 import os
 import random
 import statistics
+import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
+from flask.testing import FlaskClient
 from sqlalchemy import Engine, insert, make_url
 
-from services.network.domain.search import SearchQuery
+import services.network.app  # noqa: F401  the code under test is loaded before anything runs
 from services.network.domain.taxonomy_seed import SEED
 from services.network.models import (
     Organization,
@@ -28,10 +49,16 @@ from services.network.models import (
     OrganizationLanguage,
     OrganizationTargetGroup,
 )
-from services.network.services.search import search_organizations
+from shared.auth import generate_keypair
+from shared.config import PROJECT_ROOT, var_dir
 from shared.db import make_engine, make_session_factory, transaction
 from shared.migrations import upgrade
+from tests.support.tokens import TokenMaker
 
+# Bump when generate() changes what it writes, so cached databases are rebuilt.
+GENERATOR_VERSION = 1
+ENDPOINT = "/network/api/v1/search/organizations"
+MIGRATIONS = PROJECT_ROOT / "services" / "network" / "migrations" / "versions"
 # The vocabularies every installation starts with (migration 0002_registry seeds them).
 DISTRICTS, TYPES, FIELDS, GROUPS = (
     [key for key, _, _ in SEED[vocabulary]]
@@ -59,16 +86,25 @@ SENTENCES = [
     "Wir setzen uns gegen Diskriminierung auf dem Wohnungsmarkt ein.",
     "Die Bildungsarbeit richtet sich an Eltern mit Einwanderungsgeschichte.",
 ]
-QUERIES: dict[str, SearchQuery] = {
-    "empty query, facets only": SearchQuery(),
-    "one word": SearchQuery(text="Kulturverein"),
-    "two words": SearchQuery(text="türkischer elternverein"),
-    "prefix (type-ahead)": SearchQuery(text="Sprachc"),
-    "word + district": SearchQuery(text="Sprachkurse", filters={"district": ("Köln-Ehrenfeld",)}),
-    "facet filters only": SearchQuery(filters={"field_of_work": ("education",), "language": ("ar",)}),
-    "deep page (page 400)": SearchQuery(page=400, per_page=25),
-    "staff, every status": SearchQuery(text="Verein", visible_statuses=None),
-}
+
+
+@dataclass(frozen=True)
+class Query:
+    label: str
+    params: dict[str, Any]
+    staff: bool = False
+
+
+QUERIES = [
+    Query("empty query, facets only", {}),
+    Query("one word", {"q": "Kulturverein"}),
+    Query("two words", {"q": "türkischer elternverein"}),
+    Query("prefix (type-ahead)", {"q": "Sprachc"}),
+    Query("word + district", {"q": "Sprachkurse", "district": "Köln-Ehrenfeld"}),
+    Query("facet filters only", {"field_of_work": "education", "language": "ar"}),
+    Query("deep page (page 400)", {"page": 400, "per_page": 25}),
+    Query("staff, every status", {"q": "Verein"}, staff=True),
+]
 
 
 def generate(engine: Engine, count: int, seed: int = 7) -> None:
@@ -111,80 +147,127 @@ def _organization(rng: random.Random) -> dict[str, object]:
     }
 
 
-def measure(engine: Engine, runs: int) -> None:
-    factory = make_session_factory(engine)
-    print(f"{'query':28} {'p50':>8} {'p95':>8} {'max':>8} {'total':>8}   (ms)")
-    for label, query in QUERIES.items():
-
-        def run(q: SearchQuery = query) -> object:
-            with factory() as session:
-                return search_organizations(session, q)
-
-        timings, total = _time(run, runs)
-        p95 = statistics.quantiles(timings, n=20)[18]
-        print(f"{label:28} {statistics.median(timings):8.1f} {p95:8.1f} {max(timings):8.1f} {total:8d}")
-
-
-def _time(run: Callable[[], object], runs: int) -> tuple[list[float], int]:
-    timings, total = [], 0
-    for _ in range(runs + 2):
-        started = time.perf_counter()
-        result = run()
-        timings.append((time.perf_counter() - started) * 1000)
-        total = result.total  # type: ignore[attr-defined]
-    return timings[2:], total  # the first two warm the caches
+def load(url: str, count: int) -> None:
+    """Migrate, generate and analyse, as a running system's statistics would be."""
+    upgrade("network", url)
+    engine = make_engine(url)
+    started = time.perf_counter()
+    generate(engine, count)
+    if engine.dialect.name == "postgresql":
+        # VACUUM also sets the visibility map autovacuum keeps on a running system.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
+    engine.dispose()
+    print(f"loaded {count} organisations in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
-def database(backend: str, workdir: Path) -> tuple[str, Callable[[], None]]:
-    if backend == "sqlite":
-        return f"sqlite:///{workdir / 'search-bench.sqlite3'}", lambda: None
-    admin_url = os.environ.get("TEILHABE_TEST_POSTGRES_URL")
-    if not admin_url:
-        raise SystemExit("set TEILHABE_TEST_POSTGRES_URL for --backend postgres")
+def sqlite_database(count: int, fresh: bool) -> str:
+    """The cached SQLite file for this size, built on first use (by a rename, so never half)."""
+    digest = hashlib.sha256(f"{GENERATOR_VERSION}:{count}".encode())
+    for path in sorted(MIGRATIONS.glob("*.py")):
+        digest.update(path.read_bytes())
+    path = var_dir() / "bench" / f"search-{count}-{digest.hexdigest()[:12]}.sqlite3"
+    if fresh or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        building = path.with_suffix(".building")
+        for stale in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
+            stale.unlink(missing_ok=True)
+        load(f"sqlite:///{building}", count)
+        building.replace(path)
+    return f"sqlite:///{path}"
+
+
+@contextmanager
+def postgres_database(admin_url: str, count: int) -> Iterator[str]:
+    """A scratch database on the server of ``admin_url``: created, loaded, dropped afterwards."""
     name = f"teilhabe_bench_{uuid.uuid4().hex[:8]}"
     admin = make_url(admin_url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
+    try:
+        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        load(url, count)
+        yield url
+    finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), drop
+
+def production_app(database_url: str, workdir: Path) -> tuple[FlaskClient, TokenMaker]:
+    """The app gunicorn serves (``services.network.wsgi``), configured by environment as deployed."""
+    private, public = generate_keypair(workdir)
+    os.environ["NETWORK_DATABASE_URL"] = database_url
+    os.environ["TEILHABE_JWT_PUBLIC_KEY_FILE"] = str(public)
+    wsgi = importlib.import_module("services.network.wsgi")
+    return wsgi.app.test_client(), TokenMaker(private.read_bytes())
 
 
-def _analyze(engine: Engine) -> None:
-    """Statistics (and on PostgreSQL the visibility map autovacuum keeps), as a running system has."""
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE")
-        return
-    with engine.begin() as connection:
-        connection.exec_driver_sql("ANALYZE")
+def call(client: FlaskClient, query: Query, headers: dict[str, str]) -> int:
+    response = client.get(ENDPOINT, query_string=query.params, headers=headers if query.staff else {})
+    if response.status_code != 200:
+        raise SystemExit(f"{query.label}: HTTP {response.status_code} {response.get_data(as_text=True)}")
+    return int(response.get_json()["total"])
+
+
+def measure(client: FlaskClient, tokens: TokenMaker, runs: int) -> None:
+    headers = tokens.headers("caseworker")
+    wall: dict[str, list[float]] = {query.label: [] for query in QUERIES}
+    cpu: dict[str, list[float]] = {query.label: [] for query in QUERIES}
+    totals: dict[str, int] = {}
+    for run in range(runs + 2):  # the first two rounds warm caches and are not counted
+        for query in QUERIES:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            totals[query.label] = call(client, query, headers)
+            if run >= 2:
+                wall[query.label].append((time.perf_counter() - started) * 1000)
+                cpu[query.label].append((time.process_time() - started_cpu) * 1000)
+    print(f"{'query':26} {'p50':>6} {'p95':>6} {'max':>6} {'cpu p50':>8} {'cpu p95':>8} {'hits':>7}   (ms)")
+    for query in QUERIES:
+        w, c = wall[query.label], cpu[query.label]
+        print(
+            f"{query.label:26} {statistics.median(w):6.1f} {_p95(w):6.1f} {max(w):6.1f} "
+            f"{statistics.median(c):8.1f} {_p95(c):8.1f} {totals[query.label]:7d}"
+        )
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18]
+
+
+def run(url: str, runs: int, workdir: Path) -> None:
+    client, tokens = production_app(url, workdir)
+    backend = make_url(url).get_backend_name()
+    tuning = f"gc thresholds {gc.get_threshold()}, {gc.get_freeze_count()} objects frozen"
+    print(f"{backend}, {runs} runs per query, {tuning}")
+    measure(client, tokens, runs)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const=os.environ.get("TEILHABE_TEST_POSTGRES_URL", ""),
+        metavar="URL",
+        help="bench PostgreSQL in a scratch database on this server (default TEILHABE_TEST_POSTGRES_URL)",
+    )
     parser.add_argument("--organizations", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--fresh", action="store_true", help="rebuild the cached SQLite database")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
-        url, drop = database(args.backend, Path(workdir))
-        try:
-            upgrade("network", url)
-            engine = make_engine(url)
-            started = time.perf_counter()
-            generate(engine, args.organizations)
-            _analyze(engine)
-            elapsed = time.perf_counter() - started
-            print(f"{args.organizations} organisations on {args.backend}, generated in {elapsed:.0f} s")
-            measure(engine, args.runs)
-            engine.dispose()
-        finally:
-            drop()
+        if args.postgres is None:
+            run(sqlite_database(args.organizations, args.fresh), args.runs, Path(workdir))
+            return
+        if not args.postgres:
+            raise SystemExit("--postgres needs a URL or TEILHABE_TEST_POSTGRES_URL")
+        with postgres_database(args.postgres, args.organizations) as url:
+            run(url, args.runs, Path(workdir))
 
 
 if __name__ == "__main__":

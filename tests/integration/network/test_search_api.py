@@ -256,3 +256,49 @@ def tokens_actor() -> Actor:
 
 def facet_counts(facets: dict[str, Any], name: str) -> dict[str, int]:
     return {row["value"]: row["count"] for row in facets[name]}
+
+
+def test_a_search_by_filters_alone_pages_its_matches_by_name_with_their_term_lists(
+    apps: Apps, network: FlaskClient
+) -> None:
+    for name in ("Delta", "Alpha", "Charlie", "Bravo"):
+        add(apps, name, fields_of_work=["education", "sport"], languages=["tr", "de"])
+    add(apps, "Aaa ohne Türkisch", fields_of_work=["education"], languages=["de"])
+    query = {"field_of_work": "education", "language": "tr", "per_page": 3}
+
+    first, second = (network.get(SEARCH, query_string={**query, "page": p}) for p in (1, 2))
+
+    assert names(first) == ["Alpha", "Bravo", "Charlie"] and names(second) == ["Delta"]
+    assert first.json["total"] == 4 and first.json["pages"] == 2
+    item = first.json["items"][0]
+    assert item["fields_of_work"] == ["education", "sport"] and item["languages"] == ["de", "tr"]
+
+
+def test_a_known_filter_value_that_no_organisation_has_finds_nothing(
+    apps: Apps, network: FlaskClient
+) -> None:
+    add(apps, "A", fields_of_work=["education"])
+
+    response = network.get(SEARCH, query_string={"field_of_work": "health", "district": "Köln-Mülheim"})
+
+    assert names(response) == [] and response.json["total"] == 0
+    assert facet(response, "field_of_work") == {"education": 1}  # the alternative still shows
+
+
+def test_a_text_search_filters_and_counts_fields_of_work_as_they_are_after_an_edit(
+    apps: Apps, network: FlaskClient
+) -> None:
+    edited = add(apps, "Theater Eins", fields_of_work=["education"], languages=["de"])
+    add(apps, "Theater Zwei", fields_of_work=["education", "culture"], languages=["de", "uk"])
+    with transaction(builders.session_factory(apps.network)) as session:
+        organizations.update(
+            session, edited, {"fields_of_work": ["culture"], "languages": ["uk"]}, tokens_actor()
+        )
+        session.execute(text("DELETE FROM organization_language WHERE organization_id = :id"), {"id": edited})
+
+    response = network.get(SEARCH, query_string={"q": "theater", "field_of_work": "culture"})
+
+    assert names(response) == ["Theater Eins", "Theater Zwei"]
+    assert facet(response, "field_of_work") == {"culture": 2, "education": 1}
+    assert facet(response, "language") == {"de": 1, "uk": 1}
+    assert names(network.get(SEARCH, query_string={"q": "theater", "language": "uk"})) == ["Theater Zwei"]
