@@ -7,6 +7,7 @@ from flask import Flask
 from services.network import api
 from services.network.api.ki_events import pages as ki_event_pages
 from services.network.api.subscriptions import pages as subscription_pages
+from services.network.api.unsubscribe import pages as unsubscribe_pages
 from services.network.config import Settings
 from shared.web import create_service_app
 
@@ -17,4 +18,5 @@ def create_app(settings: Settings | None = None) -> Flask:
         rest.register_blueprint(blueprint)
     app.register_blueprint(subscription_pages)  # HTML behind signed links, outside the API
     app.register_blueprint(ki_event_pages)
+    app.register_blueprint(unsubscribe_pages)  # RFC 8058 one-click, no login or cookies
     return app

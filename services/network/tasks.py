@@ -4,7 +4,7 @@ from celery import Task, shared_task
 
 from services.network import events
 from services.network.models import inbox, outbox
-from services.network.services import imports
+from services.network.services import imports, resync
 from shared.messaging import register_event_tasks
 
 handle_event, relay_outbox, confirm_event = register_event_tasks("network", outbox, inbox, events.HANDLERS)
@@ -23,3 +23,9 @@ def import_organizations(self: Task, job_id: str) -> str:
     if not finished:
         self.apply_async(kwargs={"job_id": job_id})
     return "done" if finished else "continued"
+
+
+@shared_task(name="network.publish_contact_snapshots", bind=True)
+def publish_contact_snapshots(self: Task, resync_id: str) -> int:
+    """A consumer (notifications) asked for every contact person again: see services.resync."""
+    return resync.run(self.app.session_factory, resync_id)

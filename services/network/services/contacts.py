@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from services.network import events
 from services.network.domain.languages import is_language_code
 from services.network.models import Affiliation, Consent, ContactPerson, Subscription, outbox
-from services.network.services import organizations
+from services.network.services import organizations, resync
 from shared.auth import Actor, AuthError
 from shared.db import utcnow
 from shared.errors import Conflict, Invalid, NotFound
@@ -61,6 +61,7 @@ def create(session: Session, data: dict[str, Any], actor: Actor) -> ContactPerso
     ]
     session.add(contact)
     session.flush()
+    resync.publish_contact(session, contact)
     return contact
 
 
@@ -100,6 +101,7 @@ def set_affiliation(
     else:
         existing.function = function
     session.flush()
+    resync.publish_contact(session, contact)
     return contact
 
 
@@ -114,6 +116,7 @@ def remove_affiliation(
     contact.affiliations.remove(existing)
     session.delete(existing)
     session.flush()
+    resync.publish_contact(session, contact)
     return contact
 
 

@@ -256,7 +256,11 @@ def test_the_cancel_link_from_the_email_opens_a_page_that_gives_the_place_back(
     register(network, event_id, 1)
     register(network, event_id, 2)
     with builders.session_factory(apps.network)() as session:
-        first = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first().envelope["data"]
+        first = session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.event_type == "network.event.registration_changed")
+            .order_by(OutboxMessage.id)
+        ).first().envelope["data"]
     url = urlsplit(first["cancel_url"])
     token = parse_qs(url.query)["token"][0]
 

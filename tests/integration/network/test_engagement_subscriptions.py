@@ -89,7 +89,9 @@ def test_the_confirmation_link_subscribes_and_tells_notifications_whom_to_addres
     optin = subscribed(apps, network)
 
     [event] = events(apps.network, "network.contact.subscribed")
-    assert event.pop("preferences_url") == optin["preferences_url"]
+    # The link is signed anew (with a timestamp) per event; it must open this person's preferences.
+    link = network.get(API + "/preferences", query_string={"token": token_of(event.pop("preferences_url"))})
+    assert link.status_code == 200 and link.json["topics"] == ["ki_events", "newsletter:language"]
     assert event == {
         "contact_id": optin["contact_id"],
         "email": "olena@nova-hata.example",
