@@ -4,6 +4,7 @@ real Celery worker processes, started once per session; state is cleaned per tes
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,7 +96,15 @@ def make_apps(databases: dbs.ServiceDatabases, redis_url: str, keys: tuple[Path,
     common = {"redis_url": redis_url, "jwt_public_key": public}
     urls = databases.urls
     return Apps(
-        funding=create_funding(FundingSettings(service="funding", database_url=urls["funding"], **common)),
+        funding=create_funding(
+            FundingSettings(
+                service="funding",
+                database_url=urls["funding"],
+                # uploads from tests stay out of the developer's var/attachments
+                attachments_dir=Path(tempfile.mkdtemp(prefix="teilhabe-attachments-")),
+                **common,
+            )
+        ),
         network=create_network(
             NetworkSettings(
                 service="network", database_url=urls["network"], jwt_private_key=private, **common

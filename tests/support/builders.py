@@ -108,13 +108,18 @@ def open_call(
     name: str = "KOMM-AN NRW",
     opens_in: timedelta = -timedelta(days=1),
     closes_in: timedelta = timedelta(days=30),
+    districts: tuple[str, ...] = (),
+    state: str = "published",
+    **rules: object,
 ) -> Programmes:
+    """A programme with this year's budget and a published call; ``rules`` are Programme columns."""
     now = utcnow()
     with transaction(session_factory(funding_app)) as session:
         programme = Programme(
             name=name,
             max_amount_cents=max_amount_cents,
             budgets=[ProgrammeBudget(year=now.year, budget_cents=budget_cents, committed_cents=0)],
+            **rules,
         )
         session.add(programme)
         session.flush()
@@ -124,6 +129,9 @@ def open_call(
             budget_year=now.year,
             opens_at=now + opens_in,
             closes_at=now + closes_in,
+            districts=list(districts),
+            state=state,
+            published_at=now if state == "published" else None,
         )
         session.add(call)
         session.flush()
@@ -131,11 +139,19 @@ def open_call(
 
 
 def application_body(call_id: str, organization_id: str, **overrides: object) -> dict[str, object]:
+    """A complete application body (costs 5.000,50 €, own contribution 500,00 €), ready to be submitted
+    to a programme without a minimum own contribution."""
     body: dict[str, object] = {
         "call_id": call_id,
         "organization_id": organization_id,
         "title": "Sprachcafé für Eltern",
         "summary": "Wöchentliches Treffen mit Kinderbetreuung.",
+        "goals": "Eltern lernen Deutsch und finden Kontakt zu Schule und Kita.",
+        "target_groups": ["Eltern mit Fluchtgeschichte"],
+        "district": "Köln-Mülheim",
+        "start_date": (utcnow().date() + timedelta(days=60)).isoformat(),
+        "end_date": (utcnow().date() + timedelta(days=240)).isoformat(),
+        "languages": ["de", "ar", "uk"],
         "cost_lines": [
             {"category": "personnel", "description": "Honorar Sprachmittlerin", "amount_cents": 480_000},
             {"category": "material", "description": "Lernmaterial", "amount_cents": 20_050},

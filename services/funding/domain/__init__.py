@@ -7,11 +7,24 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from services.funding.domain import rules
+from services.funding.domain.rules import format_euro
 from shared.auth import Actor
 from shared.errors import Conflict, Forbidden, Invalid
 
 OPEN_STATES = ("draft", "submitted", "in_review", "changes_requested", "recommended")
-STATES = (*OPEN_STATES, "approved", "rejected", "withdrawn")
+# After approval: payouts, then the proof of use (Verwendungsnachweis) until the case is closed.
+AFTER_APPROVAL = (
+    "approved",
+    "paying_out",
+    "report_due",
+    "report_overdue",
+    "report_submitted",
+    "report_changes_requested",
+)
+STATES = (*OPEN_STATES, *AFTER_APPROVAL, "rejected", "withdrawn", "closed")
+# Beat's reminders act as this role; no token ever carries it.
+SYSTEM_ROLE = "system"
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,22 @@ TRANSITIONS: dict[str, Transition] = {
     "approve": Transition(("recommended",), "approved", "approver", "approved"),
     "reject": Transition(("in_review", "recommended"), "rejected", "approver", "rejected"),
     "withdraw": Transition(OPEN_STATES, "withdrawn", "applicant", "withdrawn"),
+    # After approval (see domain.payouts and domain.reports). start_payouts is taken by the first
+    # approved payout; later payouts leave the state alone. open_report and mark_overdue are beat's,
+    # from the project's end and the report's due date.
+    "start_payouts": Transition(("approved",), "paying_out", "approver", "paid out"),
+    "open_report": Transition(("approved", "paying_out"), "report_due", SYSTEM_ROLE, "asked for its report"),
+    "mark_overdue": Transition(("report_due",), "report_overdue", SYSTEM_ROLE, "marked overdue"),
+    "submit_report": Transition(
+        ("report_due", "report_overdue", "report_changes_requested"),
+        "report_submitted",
+        "applicant",
+        "reported on",
+    ),
+    "request_report_changes": Transition(
+        ("report_submitted",), "report_changes_requested", "caseworker", "sent back for report changes"
+    ),
+    "accept_report": Transition(("report_submitted",), "closed", "caseworker", "closed"),
 }
 
 
@@ -122,30 +151,24 @@ def check_submittable(
     cost_cents: list[int],
     requested_cents: int,
     max_amount_cents: int,
+    found: rules.Errors | None = None,
 ) -> None:
-    errors: dict[str, list[str]] = {}
+    """Refuse an incomplete application with every missing part and violated rule at once."""
+    errors: rules.Errors = {}
     if not title.strip():
         errors["title"] = ["a project title is required"]
     if not cost_cents:
         errors["cost_lines"] = ["the budget plan needs at least one cost line"]
-    if requested_cents <= 0:
-        errors["requested_cents"] = ["the requested amount must be greater than zero"]
-    if requested_cents > max_amount_cents:
-        errors["requested_cents"] = [
-            f"the programme funds at most {format_euro(max_amount_cents)} per application"
-        ]
+    errors = rules.merge(errors, rules.amount_errors(requested_cents, max_amount_cents), found or {})
     if errors:
-        raise Invalid(errors, "The application is not complete.")
+        raise Invalid(errors, "The application is not complete or breaks the programme's rules.")
 
 
-def check_call_open(now: datetime, opens_at: datetime, closes_at: datetime) -> None:
-    if now < opens_at:
-        raise Conflict(f"the call opens on {opens_at.isoformat()}", field="call_id")
-    if now >= closes_at:
-        raise Conflict(
-            f"the call closed on {closes_at.isoformat()}; late applications cannot be accepted",
-            field="call_id",
-        )
+def check_call_open(now: datetime, opens_at: datetime, closes_at: datetime, title: str = "") -> None:
+    """Late (or early) submissions are refused, saying when the call closed in Berlin time."""
+    message = rules.window_error(now, opens_at, closes_at, title)
+    if message:
+        raise Conflict(message, field="call_id")
 
 
 def check_recommended_amount(recommended_cents: int, requested_cents: int) -> None:
@@ -157,9 +180,3 @@ def check_recommended_amount(recommended_cents: int, requested_cents: int) -> No
                 ]
             }
         )
-
-
-def format_euro(cents: int) -> str:
-    """German notation: 1.234,56 €."""
-    euros, rest = divmod(cents, 100)
-    return f"{euros:,}".replace(",", ".") + f",{rest:02d} €"

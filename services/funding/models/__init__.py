@@ -1,6 +1,6 @@
 """Funding's tables, one module per area; importing this package registers them all."""
 
-from services.funding.models import assessments, attachments, payouts, reports  # noqa: F401
+from services.funding.models import assessments, attachments, letters, payouts, reports  # noqa: F401
 from services.funding.models.applications import Application, AuditEntry, CostLine, EligibleOrganization
 from services.funding.models.base import (
     Base,

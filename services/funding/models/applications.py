@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.funding.models.base import Base, new_id
@@ -32,8 +33,15 @@ class Application(Base):
     organization_id: Mapped[str] = mapped_column(String(36), index=True)
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text, default="")
+    goals: Mapped[str] = mapped_column(Text, default="", server_default="")
+    target_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    district: Mapped[str] = mapped_column(String(120), default="", server_default="", index=True)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     state: Mapped[str] = mapped_column(String(30), default="draft", index=True)
     own_contribution_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    volunteer_hours: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     other_funding_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     requested_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     recommended_cents: Mapped[int | None] = mapped_column(BigInteger)
@@ -47,6 +55,7 @@ class Application(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    audit_head_hash: Mapped[str | None] = mapped_column(String(64))  # newest audit entry's hash
     call: Mapped[Call] = relationship()
     cost_lines: Mapped[list[CostLine]] = relationship(
         cascade="all, delete-orphan", order_by="CostLine.position"
@@ -61,6 +70,28 @@ class CostLine(Base):
     category: Mapped[str] = mapped_column(String(60))
     description: Mapped[str] = mapped_column(String(500))
     amount_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class BudgetVersion(Base):
+    """The budget plan as it was submitted (number 1) and at each resubmission: never changed later."""
+
+    __tablename__ = "budget_version"
+    __table_args__ = (UniqueConstraint("application_id", "number", name="uq_budget_version_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("application.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(40))
+    created_by: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # [{"category", "description", "amount_cents"}, …] in plan order
+    cost_lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    total_cost_cents: Mapped[int] = mapped_column(BigInteger)
+    own_contribution_cents: Mapped[int] = mapped_column(BigInteger)
+    volunteer_hours: Mapped[int] = mapped_column(Integer)
+    volunteer_value_cents: Mapped[int] = mapped_column(BigInteger)
+    other_funding_cents: Mapped[int] = mapped_column(BigInteger)
+    requested_cents: Mapped[int] = mapped_column(BigInteger)
 
 
 class AuditEntry(Base):

@@ -60,6 +60,8 @@ def move(
     entry.entry_hash = domain.audit_hash(_hashed_fields(entry), entry.previous_hash)
     session.add(entry)
     application.state = target
+    # The head pins the newest entry: the chain alone cannot tell when entries are cut off its end.
+    application.audit_head_hash = entry.entry_hash
 
 
 def commit_budget(session: Session, programme_id: str, year: int, amount: int) -> None:
@@ -92,9 +94,14 @@ def audit_trail(session: Session, application_id: str, actor: Actor) -> list[Aud
 
 
 def verify_audit_trail(session: Session, application_id: str) -> tuple[bool, int | None]:
-    """Recompute the hash chain: (intact, id of the first broken entry or None)."""
-    broken = domain.first_broken([_record(entry) for entry in _entries(session, application_id)])
-    return broken is None, broken
+    """Recompute the hash chain and compare its end with the application's head: (intact, id of the
+    first broken entry or None). Entries missing at the end break no link: (False, None)."""
+    entries = _entries(session, application_id)
+    broken = domain.first_broken([_record(entry) for entry in entries])
+    if broken is not None:
+        return False, broken
+    head = session.scalar(select(Application.audit_head_hash).where(Application.id == application_id))
+    return (entries[-1].entry_hash if entries else None) == head, None
 
 
 def _entries(session: Session, application_id: str) -> list[AuditEntry]:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from services.funding import domain
 from shared.auth import Actor
 from shared.errors import Conflict, Forbidden, Invalid
+from tests.unit.funding.test_post_approval_rules import AFTER_APPROVAL_STATES, POST_APPROVAL
 
 ROLES = ("applicant", "caseworker", "approver", "admin")
 STATES = (
@@ -43,8 +44,8 @@ def actor(*roles: str, user_id: str = "u-1") -> Actor:
 
 def test_the_transition_table_is_the_workflow_of_the_funding_issue() -> None:
     table = {a: (t.source, t.target, t.role) for a, t in domain.TRANSITIONS.items()}
-    assert table == EXPECTED
-    assert set(domain.STATES) == set(STATES) and domain.OPEN_STATES == OPEN
+    assert table == {**EXPECTED, **POST_APPROVAL}
+    assert set(domain.STATES) == {*STATES, *AFTER_APPROVAL_STATES} and domain.OPEN_STATES == OPEN
 
 
 @pytest.mark.parametrize("state", STATES)
