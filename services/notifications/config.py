@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from services.notifications.mailer import SmtpSettings
-from shared.config import env_int
+from shared.config import env_float, env_int
 from shared.settings import ServiceSettings
 
 
@@ -24,6 +24,7 @@ class Settings(ServiceSettings):
             username=os.environ.get("SMTP_USERNAME") or None,
             password=os.environ.get("SMTP_PASSWORD") or None,
             sender=os.environ.get("MAIL_FROM", "Kommunales Integrationszentrum <noreply@ki.example>"),
+            rate_per_second=env_float("SMTP_RATE_PER_SECOND", 0.0),
         )
         return cls(
             **cls.base_from_env("notifications"),
@@ -35,3 +36,10 @@ class Settings(ServiceSettings):
 def portal_url() -> str:
     """Where people open what an email announces (``PORTAL_URL``)."""
     return os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def caseworker_addresses() -> list[str]:
+    """Who hears about new applications (``NOTIFY_CASEWORKERS``, comma-separated, e.g. the team's
+    shared mailbox): network publishes no event with users' roles, so the addresses are set here."""
+    raw = os.environ.get("NOTIFY_CASEWORKERS", "")
+    return sorted({part.strip().lower() for part in raw.split(",") if part.strip()})

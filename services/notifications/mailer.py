@@ -1,17 +1,23 @@
-"""Sending over any SMTP server, one connection reused for a batch of messages."""
+"""Sending over any SMTP server, one connection reused for a batch of messages, paced by a rate
+limit shared by every worker process that sends to the same server."""
 
 from __future__ import annotations
 
 import contextlib
 import smtplib
+import time
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from types import TracebackType
 
+import redis
+
 from services.notifications.models import Email
 from shared.db import utcnow
+
+CLOSING = 421  # RFC 5321: the server closes the connection
 
 
 @dataclass(frozen=True)
@@ -23,13 +29,54 @@ class SmtpSettings:
     password: str | None = None
     sender: str = "Kommunales Integrationszentrum <noreply@ki.example>"
     timeout: float = 30.0
+    rate_per_second: float = 0.0  # SMTP_RATE_PER_SECOND; 0: no limit
+
+
+# A token bucket in Redis that lends tokens ahead: each caller takes one and sleeps for as long as
+# the bucket is in debt, so callers in any process are spaced 1/rate apart, in arrival order. The
+# time is Redis's own, so worker clocks need not agree.
+_TAKE_TOKEN = """
+local now = redis.call('TIME')
+now = tonumber(now[1]) + tonumber(now[2]) / 1000000
+local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or burst
+local at = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + (now - at) * rate) - 1
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('EXPIRE', KEYS[1], 3600)
+if tokens >= 0 then return '0' end
+return tostring(-tokens / rate)
+"""
+
+
+class RateLimiter:
+    """At most ``rate`` messages per second to one SMTP server, across all worker processes."""
+
+    def __init__(self, redis_url: str, server: str, rate: float, burst: float = 1.0) -> None:
+        self._client = redis.Redis.from_url(redis_url, socket_timeout=5)
+        self._key = f"teilhabe:smtp-rate:{server}"
+        self._take = self._client.register_script(_TAKE_TOKEN)
+        self.rate, self.burst = rate, burst
+
+    @classmethod
+    def for_smtp(cls, redis_url: str, settings: SmtpSettings) -> RateLimiter | None:
+        if settings.rate_per_second <= 0:
+            return None
+        return cls(redis_url, f"{settings.host}:{settings.port}", settings.rate_per_second)
+
+    def wait(self) -> None:
+        delay = float(self._take(keys=[self._key], args=[self.rate, self.burst]))
+        if delay > 0:
+            time.sleep(delay)
 
 
 class Mailer:
     """Opens the connection on the first message and keeps it for the ones after."""
 
-    def __init__(self, settings: SmtpSettings) -> None:
+    def __init__(self, settings: SmtpSettings, limiter: RateLimiter | None = None) -> None:
         self.settings = settings
+        self.limiter = limiter
         self._smtp: smtplib.SMTP | None = None
 
     def __enter__(self) -> Mailer:
@@ -41,10 +88,19 @@ class Mailer:
         self.close()
 
     def send(self, message: EmailMessage) -> None:
+        if self.limiter is not None:
+            self.limiter.wait()
         try:
             self._connection().send_message(message)
-        except (smtplib.SMTPServerDisconnected, OSError):
-            self._smtp = None  # the next message opens a fresh connection
+        except smtplib.SMTPRecipientsRefused as refused:
+            # smtplib reset the transaction, so the connection serves the next message, unless the
+            # server said 421 (closing), after which smtplib closed it.
+            if any(code == CLOSING for code, _ in refused.recipients.values()):
+                self.close()
+            raise
+        except (smtplib.SMTPException, OSError):
+            # After a 421, a drop or a failed DATA the connection's state is unknown: start afresh.
+            self.close()
             raise
 
     def close(self) -> None:
@@ -72,6 +128,10 @@ def build_message(email: Email, sender: str) -> EmailMessage:
     message["Message-ID"] = email.message_id
     message["Date"] = format_datetime(utcnow())
     message["Auto-Submitted"] = "auto-generated"
+    if email.unsubscribe_url:
+        # RFC 8058: mail clients offer "unsubscribe" and POST to the URL, without login or cookies.
+        message["List-Unsubscribe"] = f"<{email.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(email.body_text)
     message.add_alternative(email.body_html, subtype="html")
     message["Content-Language"] = email.language  # after set_content, which drops Content-* headers

@@ -1,10 +1,11 @@
-"""Notifications' tables: its own copy of recipients, and one row per email sent."""
+"""Notifications' tables: its own copy of recipients (with consent, digest choice and the suppression
+list), one row per email sent, and the items that wait for a digest."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UtcDateTime, utcnow
@@ -29,6 +30,12 @@ class Recipient(Base):
     districts: Mapped[list[str]] = mapped_column(JSON, default=list)
     # network's signed link to the person's preference page, for the footer of every topic email
     preferences_url: Mapped[str] = mapped_column(String(500), default="")
+    # Newsletter consent: set by a confirmed opt-in (network's double opt-in), cleared on unsubscribe.
+    consent_confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    consent_source: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # "none": each newsletter message on its own; "daily"/"weekly": collected into one digest.
+    digest: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     organizations: Mapped[list[RecipientOrganization]] = relationship(cascade="all, delete-orphan")
 
@@ -40,8 +47,58 @@ class RecipientOrganization(Base):
     organization_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
 
 
+class KnownUser(Base):
+    """A network user whose address an event told us (password reset, invitation), so emails about
+    what that user did (e.g. submitted an application) can reach them."""
+
+    __tablename__ = "known_user"
+
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    language: Mapped[str] = mapped_column(String(8), default="de")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Suppression(Base):
+    """An address never mailed while the row is active (not lifted).
+
+    ``address`` is the lowercased address, or ``sha256:<hex>`` of it for an erased person, so the
+    list keeps them from being mailed without keeping their address.
+    """
+
+    __tablename__ = "suppression"
+    __table_args__ = (Index("ix_suppression_address_lifted", "address", "lifted_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    address: Mapped[str] = mapped_column(String(320))
+    reason: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="", server_default="")
+    source_event: Mapped[str] = mapped_column(String(36), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    lifted_by: Mapped[str | None] = mapped_column(String(36))
+    lifted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class DigestItem(Base):
+    """A newsletter message kept for a contact's digest instead of being sent on its own."""
+
+    __tablename__ = "digest_item"
+    __table_args__ = (UniqueConstraint("event_id", "contact_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36))
+    event_type: Mapped[str] = mapped_column(String(120))
+    contact_id: Mapped[str] = mapped_column(String(36), index=True)
+    subject: Mapped[str] = mapped_column(String(500))
+    body_text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # the digest email's event id once the item was put into one; None while it waits
+    digest_id: Mapped[str | None] = mapped_column(String(36), index=True)
+
+
 class Email(Base):
-    """One message to one address for one event: pending → sending → sent | failed."""
+    """One message to one address for one event: pending → sending → sent | failed, or suppressed
+    (planned but never to be sent: no consent, unsubscribed, on the suppression list)."""
 
     __tablename__ = "email"
     __table_args__ = (UniqueConstraint("event_id", "recipient"),)
@@ -58,6 +115,12 @@ class Email(Base):
     # an iCalendar invitation (METHOD:REQUEST/CANCEL) sent as its own part, empty for most emails
     calendar: Mapped[str] = mapped_column(Text, default="", server_default="")
     message_id: Mapped[str] = mapped_column(String(200))
+    # "administrative" (about the person's own matters) or "newsletter" (needs a confirmed opt-in)
+    purpose: Mapped[str] = mapped_column(
+        String(20), default="administrative", server_default="administrative"
+    )
+    # RFC 8058 one-click unsubscribe URL; set on every message to a subscriber
+    unsubscribe_url: Mapped[str] = mapped_column(String(600), default="", server_default="")
     correlation_id: Mapped[str] = mapped_column(String(64), default="")
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

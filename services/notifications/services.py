@@ -1,39 +1,127 @@
-"""Notifications' use cases: keep recipients current, plan emails, deliver them."""
+"""Notifications' use cases: keep recipients current, route and plan emails (the one place where
+consent and the suppression list are enforced), keep the suppression list. Sending is in
+``delivery``, assembling digests in ``digests``."""
 
 from __future__ import annotations
 
-import logging
-import smtplib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from services.notifications import domain, messages
-from services.notifications.mailer import Mailer, SmtpSettings, build_message
-from services.notifications.models import Email, Recipient, RecipientOrganization
-from shared.db import transaction, utcnow
+from services.notifications.config import caseworker_addresses
+from services.notifications.models import (
+    DigestItem,
+    Email,
+    KnownUser,
+    Recipient,
+    RecipientOrganization,
+    Suppression,
+)
+from shared.db import utcnow
+from shared.errors import Conflict, NotFound
 from shared.events import Envelope
 
-log = logging.getLogger(__name__)
+CHUNK = 500  # addresses per IN (…) lookup
 
 
-def upsert_recipient(session: Session, data: dict[str, Any]) -> Recipient:
+# --- Recipients: notifications' own copy, from network's events ---
+
+
+def upsert_recipient(session: Session, data: dict[str, Any], source: str = "double_opt_in") -> Recipient:
+    """A confirmed subscription (network's double opt-in) or a snapshot of the contact person."""
     recipient = session.get(Recipient, data["contact_id"]) or Recipient(contact_id=data["contact_id"])
-    recipient.email = data["email"]
+    recipient.email = data["email"].strip().lower()
     recipient.name = data["name"]
     recipient.language = data["language"]
     recipient.topics = list(data["topics"])
     recipient.districts = list(data["districts"])
     recipient.updated_at = utcnow()
     recipient.organizations = [
-        RecipientOrganization(organization_id=org) for org in sorted(set(data["organization_ids"]))
+        RecipientOrganization(organization_id=org) for org in sorted(set(map(str, data["organization_ids"])))
     ]
+    if data.get("preferences_url"):
+        recipient.preferences_url = data["preferences_url"]
+    if data.get("digest") in domain.DIGEST_CHOICES:
+        recipient.digest = data["digest"]
+    if recipient.topics:
+        recipient.consent_confirmed_at = recipient.consent_confirmed_at or utcnow()
+        recipient.consent_source, recipient.unsubscribed_at = source, None
     session.add(recipient)
     return recipient
+
+
+def apply_snapshot(session: Session, data: dict[str, Any]) -> Recipient:
+    """Network's full picture of one contact person (resync): replaces what we hold."""
+    recipient = upsert_recipient(session, data, source=data.get("consent_source") or "snapshot")
+    confirmed = data.get("consent_confirmed_at")
+    if confirmed and recipient.topics:
+        recipient.consent_confirmed_at = datetime.fromisoformat(str(confirmed))
+    else:
+        recipient.consent_confirmed_at, recipient.consent_source = None, ""
+    return recipient
+
+
+def unsubscribe_recipient(session: Session, contact_id: str) -> None:
+    """No more newsletter mail, none still waiting; the person stays an addressee for their
+    organisations' own matters (administrative mail)."""
+    recipient = session.get(Recipient, contact_id)
+    if recipient is None:
+        return
+    recipient.topics, recipient.districts, recipient.updated_at = [], [], utcnow()
+    recipient.consent_confirmed_at, recipient.unsubscribed_at = None, utcnow()
+    waiting = select(Email).where(
+        Email.recipient == recipient.email.lower(),
+        Email.purpose == domain.NEWSLETTER,
+        Email.status == "pending",
+    )
+    for email in session.scalars(waiting):
+        email.status, email.last_error = "suppressed", "suppressed: unsubscribed"
+    _drop_waiting_digest_items(session, contact_id)
+
+
+def erase_recipient(session: Session, contact_id: str, event_id: str = "") -> None:
+    """Forget the person: no recipient row, nothing pending to them, no address in the log; the
+    suppression list keeps only a hash of the address so it is never mailed again."""
+    recipient = session.get(Recipient, contact_id)
+    _drop_waiting_digest_items(session, contact_id)
+    if recipient is None:
+        return
+    address = recipient.email.lower()
+    placeholder = f"erased-{contact_id}@invalid"
+    for email in session.scalars(select(Email).where(Email.recipient == address)):
+        if email.status in ("pending", "sending"):
+            email.status = "cancelled"
+        email.recipient, email.recipient_name = placeholder, "gelöscht"
+        email.body_text = email.body_html = ""
+    suppress(session, domain.erased_key(address), "erased", event_id)
+    session.delete(recipient)
+
+
+def _drop_waiting_digest_items(session: Session, contact_id: str) -> None:
+    query = select(DigestItem).where(DigestItem.contact_id == contact_id, DigestItem.digest_id.is_(None))
+    for item in session.scalars(query):
+        session.delete(item)
+
+
+def update_recipient_contact(session: Session, data: dict[str, Any]) -> None:
+    """Network changed a person's name, email or language: keep our copy current, if we have one."""
+    recipient = session.get(Recipient, data["contact_id"])
+    if recipient is not None:
+        recipient.name, recipient.language = data["name"], data["language"]
+        recipient.email = data["email"].strip().lower()
+        recipient.updated_at = utcnow()
+
+
+def remember_user(session: Session, user_id: str, email: str, language: str) -> None:
+    """A network user's address, so mail about what the user did can reach them."""
+    user = session.get(KnownUser, user_id) or KnownUser(user_id=user_id)
+    user.email, user.language, user.updated_at = email.strip().lower(), language, utcnow()
+    session.add(user)
 
 
 def contacts_of_organization(session: Session, organization_id: str) -> list[Recipient]:
@@ -41,7 +129,7 @@ def contacts_of_organization(session: Session, organization_id: str) -> list[Rec
         session.scalars(
             select(Recipient)
             .join(RecipientOrganization)
-            .where(RecipientOrganization.organization_id == organization_id)
+            .where(RecipientOrganization.organization_id == str(organization_id))
             .order_by(Recipient.email)
         )
     )
@@ -51,124 +139,208 @@ def addressees_of(recipients: Iterable[Recipient]) -> list[domain.Addressee]:
     return [domain.Addressee(r.email, r.name, (r.language,)) for r in recipients]
 
 
+# --- Routing: the audiences of domain.ROUTES ---
+
+
+def audience(session: Session, route: domain.Route, data: dict[str, Any]) -> list[domain.Addressee]:
+    """Everyone ``route`` names for an event with payload ``data`` (duplicates are fine: planning
+    sends one email per address)."""
+    found: list[domain.Addressee] = []
+    for name in route.audiences:
+        found += _AUDIENCES[name](session, route, data)
+    return found
+
+
+def _organisation_contacts(
+    session: Session, route: domain.Route, data: dict[str, Any]
+) -> list[domain.Addressee]:
+    return addressees_of(contacts_of_organization(session, data["organization_id"]))
+
+
+def _submitting_user(session: Session, route: domain.Route, data: dict[str, Any]) -> list[domain.Addressee]:
+    user = session.get(KnownUser, str(data.get("submitted_by", "")))
+    return [domain.Addressee(user.email, "", (user.language,))] if user else []
+
+
+def _caseworkers(session: Session, route: domain.Route, data: dict[str, Any]) -> list[domain.Addressee]:
+    return [domain.Addressee(address, "", ("de",)) for address in caseworker_addresses()]
+
+
+def _topic_subscribers(session: Session, route: domain.Route, data: dict[str, Any]) -> list[domain.Addressee]:
+    districts = list(data.get("districts") or [])
+    query = select(Recipient).where(Recipient.consent_confirmed_at.is_not(None)).order_by(Recipient.email)
+    wanted = (
+        r for r in session.scalars(query) if domain.wants(r.topics, r.districts, route.topic, districts)
+    )
+    return addressees_of(wanted)
+
+
+_AUDIENCES = {
+    domain.ORGANISATION_CONTACTS: _organisation_contacts,
+    domain.SUBMITTING_USER: _submitting_user,
+    domain.CASEWORKERS: _caseworkers,
+    domain.TOPIC_SUBSCRIBERS: _topic_subscribers,
+}
+
+
+def plan_routed(
+    session: Session, event: Envelope, kind: str, context: dict[str, Any], route_key: str | None = None
+) -> int:
+    """Plan ``kind`` for the audience and under the purpose the routing table gives the event."""
+    route = domain.route_of(route_key or event.type)
+    addressees = audience(session, route, event.data)
+    return plan_emails(session, event, kind, addressees, context, purpose=route.purpose)
+
+
+# --- Planning: the one choke point for consent and suppression ---
+
+
+@dataclass
+class Known:
+    """What the database holds about a batch of addresses: suppressions and recipients."""
+
+    suppressed: dict[str, str]
+    recipients: dict[str, Recipient]
+
+    def standing(self, address: str) -> domain.Standing:
+        reason = self.suppressed.get(address) or self.suppressed.get(domain.erased_key(address), "")
+        recipient = self.recipients.get(address)
+        consent = recipient is not None and recipient.consent_confirmed_at is not None
+        return domain.Standing(suppressed=reason, consent=consent)
+
+
 def plan_emails(
     session: Session,
     event: Envelope,
     kind: str,
     addressees: Iterable[domain.Addressee],
     context: dict[str, Any],
+    *,
+    purpose: str,
+    calendar: str = "",
 ) -> int:
-    """One pending email per address for this event, however often the address appears."""
-    available = messages.languages_of(kind)
-    seen = set(session.scalars(select(Email.recipient).where(Email.event_id == event.id)))
+    """One email per address for this event, however often the address appears; returns how many
+    were planned to be sent.
+
+    ``purpose`` is ``administrative`` (about the person's own matters: goes out without newsletter
+    consent) or ``newsletter`` (needs a confirmed opt-in). An address that may not be mailed
+    (suppressed, unsubscribed, no consent) gets a row with status ``suppressed`` and the reason in
+    ``last_error``, never sent, so staff see why; an erased person's address gets no row at all.
+    Newsletter mail for a contact who chose a digest becomes a digest item.
+    """
+    if purpose not in domain.PURPOSES:
+        raise ValueError(f"purpose must be one of {domain.PURPOSES}, not {purpose!r}")
+    unique = _unique(addressees, _planned_addresses(session, event.id))
+    known = known_addresses(session, [a.email.lower() for a in unique])
     planned = 0
-    for addressee in addressees:
+    for addressee in unique:
         address = addressee.email.lower()
-        if address in seen:
+        standing = known.standing(address)
+        reason = domain.blocked(purpose, standing)
+        if standing.suppressed == "erased":
             continue
-        seen.add(address)
-        language = domain.choose_language(list(addressee.languages), available)
-        subject, text, html = messages.render(kind, language, {**context, "name": addressee.name})
-        session.add(
-            Email(
-                event_id=event.id,
-                event_type=event.type,
-                recipient=address,
-                recipient_name=addressee.name,
-                language=language,
-                subject=subject,
-                body_text=text,
-                body_html=html,
-                message_id=domain.message_id(event.id, address),
-                correlation_id=event.correlation_id,
-                status="pending",
-                next_attempt_at=utcnow(),
-            )
-        )
-        planned += 1
+        recipient = known.recipients.get(address)
+        if reason:
+            session.add(email_row(event, addressee, purpose, status="suppressed", last_error=reason))
+        elif purpose == domain.NEWSLETTER and recipient is not None and recipient.digest != "none":
+            _add_digest_item(session, event, kind, recipient, context)
+        else:
+            session.add(_pending_row(event, kind, addressee, purpose, recipient, context, calendar))
+            planned += 1
     return planned
 
 
-@dataclass
-class DeliveryReport:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
+def _pending_row(
+    event: Envelope,
+    kind: str,
+    addressee: domain.Addressee,
+    purpose: str,
+    recipient: Recipient | None,
+    context: dict[str, Any],
+    calendar: str,
+) -> Email:
+    """An email to send; newsletter mail to a subscriber carries the one-click unsubscribe link."""
+    subscriber = purpose == domain.NEWSLETTER and recipient is not None
+    unsubscribe = domain.one_click_url(recipient.preferences_url) if subscriber and recipient else ""
+    rendered = render(kind, addressee, context)
+    return email_row(event, addressee, purpose, rendered, calendar=calendar, unsubscribe_url=unsubscribe)
 
 
-def deliver_pending(
-    factory: sessionmaker[Session], smtp: SmtpSettings, event_id: str | None = None, limit: int = 200
-) -> DeliveryReport:
-    """Send what is due over one connection; each email's outcome is committed as it happens."""
-    report = DeliveryReport()
-    claimed = _claim_due(factory, event_id, limit)
-    with Mailer(smtp) as mailer:
-        for email_id in claimed:
-            _send_one(factory, mailer, smtp.sender, email_id, report)
-    return report
+def _planned_addresses(session: Session, event_id: str) -> set[str]:
+    return set(session.scalars(select(Email.recipient).where(Email.event_id == event_id)))
 
 
-def _claim_due(factory: sessionmaker[Session], event_id: str | None, limit: int) -> list[int]:
-    now = utcnow()
-    with transaction(factory) as session:
-        query = select(Email).where(Email.status == "pending", Email.next_attempt_at <= now)
-        if event_id:
-            query = query.where(Email.event_id == event_id)
-        query = query.order_by(Email.id).limit(limit)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        emails = list(session.scalars(query))
-        for email in emails:
-            email.status, email.claimed_at = "sending", now
-            email.attempts += 1
-        return [email.id for email in emails]
+def _unique(addressees: Iterable[domain.Addressee], seen: set[str]) -> list[domain.Addressee]:
+    unique = []
+    for addressee in addressees:
+        address = addressee.email.lower()
+        if address not in seen:
+            seen.add(address)
+            unique.append(addressee)
+    return unique
 
 
-def _send_one(
-    factory: sessionmaker[Session], mailer: Mailer, sender: str, email_id: int, report: DeliveryReport
-) -> None:
-    with transaction(factory) as session:
-        email = session.get(Email, email_id)
-        message = build_message(email, sender)
-    try:
-        mailer.send(message)
-    except smtplib.SMTPResponseException as exc:
-        _record_failure(factory, email_id, exc.smtp_code, f"{exc.smtp_code} {exc.smtp_error!r}", report)
-    except (smtplib.SMTPException, OSError) as exc:
-        _record_failure(factory, email_id, None, f"{type(exc).__name__}: {exc}", report)
-    else:
-        with transaction(factory) as session:
-            email = session.get(Email, email_id)
-            email.status, email.sent_at, email.last_error = "sent", utcnow(), ""
-        report.sent += 1
+def _chunks(values: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
 
 
-def _record_failure(
-    factory: sessionmaker[Session], email_id: int, code: int | None, error: str, report: DeliveryReport
-) -> None:
-    with transaction(factory) as session:
-        email = session.get(Email, email_id)
-        email.last_error = error[:2000]
-        if domain.is_transient(code) and email.attempts < domain.MAX_ATTEMPTS:
-            email.status = "pending"
-            email.next_attempt_at = utcnow() + domain.retry_delay(email.attempts)
-            report.retrying += 1
-        else:
-            email.status = "failed"
-            report.failed += 1
-    log.warning("email %s not delivered: %s", email_id, error)
-
-
-def stale_sending_to_pending(factory: sessionmaker[Session], older_than_seconds: float) -> int:
-    """A worker died mid-send: the message may have gone out; resend it once, same Message-ID."""
-    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
-    with transaction(factory) as session:
-        stale = list(
-            session.scalars(select(Email).where(Email.status == "sending", Email.claimed_at < cutoff))
+def known_addresses(session: Session, addresses: list[str]) -> Known:
+    keys = addresses + [domain.erased_key(a) for a in addresses]
+    suppressed: dict[str, str] = {}
+    for chunk in _chunks(keys):
+        rows = session.execute(
+            select(Suppression.address, Suppression.reason).where(
+                Suppression.address.in_(chunk), Suppression.lifted_at.is_(None)
+            )
         )
-        for email in stale:
-            email.status = "pending" if email.attempts < domain.MAX_ATTEMPTS else "failed"
-        return len(stale)
+        suppressed.update({address: reason for address, reason in rows})
+    recipients: dict[str, Recipient] = {}
+    for chunk in _chunks(addresses):
+        for recipient in session.scalars(select(Recipient).where(Recipient.email.in_(chunk))):
+            # Two contact records with one address: consent on either counts.
+            current = recipients.get(recipient.email)
+            if current is None or current.consent_confirmed_at is None:
+                recipients[recipient.email] = recipient
+    return Known(suppressed, recipients)
+
+
+def render(kind: str, addressee: domain.Addressee, context: dict[str, Any]) -> tuple[str, str, str, str]:
+    language = domain.choose_language(list(addressee.languages), messages.languages_of(kind))
+    subject, text, html = messages.render(kind, language, {**context, "name": addressee.name})
+    return language, subject, text, html
+
+
+def email_row(
+    event: Envelope,
+    addressee: domain.Addressee,
+    purpose: str,
+    rendered: tuple[str, str, str, str] = ("de", "", "", ""),
+    status: str = "pending",
+    last_error: str = "",
+    calendar: str = "",
+    unsubscribe_url: str = "",
+) -> Email:
+    address = addressee.email.lower()
+    language, subject, text, html = rendered
+    return Email(
+        event_id=event.id,
+        event_type=event.type,
+        recipient=address,
+        recipient_name=addressee.name,
+        language=language,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        calendar=calendar,
+        message_id=domain.message_id(event.id, address),
+        purpose=purpose,
+        unsubscribe_url=unsubscribe_url,
+        correlation_id=event.correlation_id,
+        status=status,
+        last_error=last_error,
+        next_attempt_at=utcnow(),
+    )
 
 
 def delivery_log(session: Session, event_id: str | None, recipient: str | None) -> list[Email]:
@@ -180,30 +352,54 @@ def delivery_log(session: Session, event_id: str | None, recipient: str | None) 
     return list(session.scalars(query))
 
 
-def unsubscribe_recipient(session: Session, contact_id: str) -> None:
-    """No more topic mail; the person stays an addressee for their organisations' own matters."""
-    recipient = session.get(Recipient, contact_id)
-    if recipient is not None:
-        recipient.topics, recipient.districts, recipient.updated_at = [], [], utcnow()
+def _add_digest_item(
+    session: Session, event: Envelope, kind: str, recipient: Recipient, context: dict[str, Any]
+) -> None:
+    addressee = domain.Addressee(recipient.email, recipient.name, (recipient.language,))
+    _language, subject, text, _html = render(kind, addressee, context)
+    exists = select(DigestItem.id).where(
+        DigestItem.event_id == event.id, DigestItem.contact_id == recipient.contact_id
+    )
+    if session.scalar(exists) is None:
+        session.add(
+            DigestItem(
+                event_id=event.id,
+                event_type=event.type,
+                contact_id=recipient.contact_id,
+                subject=subject,
+                body_text=text,
+            )
+        )
 
 
-def erase_recipient(session: Session, contact_id: str) -> None:
-    """Forget the person: no recipient row, nothing pending to them, no address in the log."""
-    recipient = session.get(Recipient, contact_id)
-    if recipient is None:
-        return
-    placeholder = f"erased-{contact_id}@invalid"
-    for email in session.scalars(select(Email).where(Email.recipient == recipient.email.lower())):
-        if email.status in ("pending", "sending"):
-            email.status = "cancelled"
-        email.recipient, email.recipient_name = placeholder, "gelöscht"
-        email.body_text = email.body_html = ""
-    session.delete(recipient)
+# --- The suppression list ---
 
 
-def update_recipient_contact(session: Session, data: dict[str, Any]) -> None:
-    """Network changed a person's name, email or language: keep our copy current, if we have one."""
-    recipient = session.get(Recipient, data["contact_id"])
-    if recipient is not None:
-        recipient.name, recipient.email, recipient.language = data["name"], data["email"], data["language"]
-        recipient.updated_at = utcnow()
+def suppress(session: Session, address: str, reason: str, source_event: str = "", detail: str = "") -> None:
+    """Put an address on the list, unless it is already there (and not lifted)."""
+    address = address.strip().lower()
+    active = select(Suppression.id).where(Suppression.address == address, Suppression.lifted_at.is_(None))
+    if session.scalar(active) is None:
+        session.add(Suppression(address=address, reason=reason, source_event=source_event, detail=detail))
+
+
+def suppressions(session: Session, address: str | None, include_lifted: bool) -> list[Suppression]:
+    query = select(Suppression).order_by(Suppression.id.desc()).limit(500)
+    if address:
+        query = query.where(Suppression.address == address.strip().lower())
+    if not include_lifted:
+        query = query.where(Suppression.lifted_at.is_(None))
+    return list(session.scalars(query))
+
+
+def lift_suppression(session: Session, suppression_id: int, actor_id: str) -> Suppression:
+    """Staff allow mail to the address again (e.g. the mailbox exists after all)."""
+    suppression = session.get(Suppression, suppression_id)
+    if suppression is None:
+        raise NotFound("no such suppression", field="suppression_id")
+    if suppression.lifted_at is not None:
+        raise Conflict("this suppression was already lifted", field="suppression_id")
+    if suppression.reason == "erased":
+        raise Conflict("an erased person is never mailed again", field="suppression_id")
+    suppression.lifted_at, suppression.lifted_by = utcnow(), actor_id
+    return suppression

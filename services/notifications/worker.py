@@ -11,5 +11,9 @@ celery_app = make_worker_app(
             "task": "notifications.send_pending",
             "schedule": env_float("EMAIL_SWEEP_SECONDS", 30.0),
         },
+        "notifications.assemble_digests": {
+            "task": "notifications.assemble_digests",
+            "schedule": env_float("DIGEST_SWEEP_SECONDS", 300.0),
+        },
     },
 )

@@ -12,6 +12,7 @@ from shared.events import (  # noqa: F401
     network_engagement,
     network_identity,
     network_registry,
+    network_resync,
 )
 from shared.events.envelope import Envelope, InvalidEvent, parse_envelope
 from shared.events.registry import get_schema, registered, validate_payload

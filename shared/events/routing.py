@@ -22,6 +22,13 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "network.contact.unsubscribed": ("notifications",),
     "network.contact.erased": ("notifications",),
     "network.event.registration_changed": ("notifications",),
+    "network.event.published": ("notifications",),
+    "network.event.updated": ("notifications",),
+    "network.event.cancelled": ("notifications",),
+    "network.contact.snapshot": ("notifications",),
+    "funding.application.submitted": ("notifications",),
+    "funding.report.due": ("notifications",),
+    "funding.call.published": ("notifications",),
 }
 
 

@@ -27,7 +27,32 @@ class MailboxHandler:
     def __init__(self, mailbox: Mailbox) -> None:
         self.mailbox = mailbox
         self._script: deque[Outcome] = deque()
+        # per address: (outcome, how many more RCPTs to refuse; None = until cleared)
+        self._refusals: dict[str, tuple[Outcome, int | None]] = {}
         self._lock = threading.Lock()
+
+    def refuse(self, address: str, outcome: Outcome, count: int | None) -> None:
+        with self._lock:
+            self._refusals[address.lower()] = (outcome, count)
+
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        outcome = self._next_refusal(address.lower())
+        if outcome is not None:
+            return await _refuse(server, outcome)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    def _next_refusal(self, address: str) -> Outcome | None:
+        with self._lock:
+            outcome, count = self._refusals.get(address, (None, None))
+            if outcome is not None and count is not None:
+                if count <= 1:
+                    del self._refusals[address]
+                else:
+                    self._refusals[address] = (outcome, count - 1)
+            return outcome
 
     def script(self, outcome: Outcome, count: int) -> None:
         with self._lock:
@@ -36,6 +61,7 @@ class MailboxHandler:
     def clear_script(self) -> None:
         with self._lock:
             self._script.clear()
+            self._refusals.clear()
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         outcome = self._next_outcome()

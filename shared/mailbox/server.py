@@ -104,6 +104,14 @@ class SmtpServer:
             raise ValueError(f"fail_next needs a 4xx or 5xx SMTP code, got {code}")
         self._handler.script(Outcome(code, message), count)
 
+    def refuse_recipient(
+        self, address: str, code: int, message: str = "5.1.1 Mailbox unknown", count: int | None = None
+    ) -> None:
+        """Answer RCPT TO for ``address`` with ``code`` (``count`` times; None: until reset)."""
+        if not 400 <= code < 600:
+            raise ValueError(f"refuse_recipient needs a 4xx or 5xx SMTP code, got {code}")
+        self._handler.refuse(address, Outcome(code, message), count)
+
     def drop_next(self, count: int = 1) -> None:
         self._handler.script(Outcome(), count)
 

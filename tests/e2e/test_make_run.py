@@ -17,6 +17,7 @@ import psutil
 import pytest
 
 from shared.config import PROJECT_ROOT
+from tests.support import builders
 from tests.support.redis_slots import RedisSlots
 from tests.support.waiting import wait_until
 
@@ -101,12 +102,8 @@ def test_make_run_serves_everything_mails_the_demo_flow_and_stops_cleanly(
         applicant = login(base, "applicant@verein.example")
         organisation = call(base, "GET", "/network/api/v1/auth/me", token=applicant)[1]["organization_ids"][0]
         call_id = call(base, "GET", "/funding/api/v1/calls")[1][0]["id"]
-        body = {
-            "call_id": call_id,
-            "organization_id": organisation,
-            "title": "Nähcafé",
-            "cost_lines": [{"category": "material", "description": "Stoffe", "amount_cents": 120_000}],
-        }
+        # The demo programme asks for at least 10 % own contribution.
+        body = builders.application_body(call_id, organisation, title="Nähcafé", own_contribution_cents=60000)
         status, application = call(base, "POST", "/funding/api/v1/applications", body, applicant)
         assert status == 201, application
         path = f"/funding/api/v1/applications/{application['id']}"
@@ -127,14 +124,13 @@ def test_make_run_serves_everything_mails_the_demo_flow_and_stops_cleanly(
             == 200
         )
         assert call(base, "POST", f"{path}/approve", {}, login(base, "approver@ki.example"))[0] == 200
-        messages = wait_until(
-            lambda: call(base, "GET", "/mail/api/messages")[1],
+        [approval] = wait_until(
+            # The demo contact person of Brückenbau e.V. reads Turkish: "… onaylandı" (approved).
+            lambda: [m for m in call(base, "GET", "/mail/api/messages")[1] if "onaylandı" in m["subject"]],
             timeout=30,
             what="the approval email in the dev inbox",
         )
-        assert "Nähcafé" in messages[0]["subject"] and messages[0]["recipients"] == [
-            "kontakt@bruecken.example"
-        ]
+        assert "Nähcafé" in approval["subject"] and approval["recipients"] == ["kontakt@bruecken.example"]
     finally:
         output = stop(process) if process.poll() is None else process.communicate()[0]
     assert "Demo-Logins" in output and "gestoppt" in output

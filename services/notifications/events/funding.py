@@ -1,4 +1,4 @@
-"""Notifications' handlers for funding's events."""
+"""Notifications' handlers for funding's application events; audiences come from domain.ROUTES."""
 
 from __future__ import annotations
 
@@ -12,31 +12,42 @@ from shared.events import Envelope
 from shared.inbox import Handlers
 
 
+def on_application_submitted(session: Session, event: Envelope) -> None:
+    data = event.data
+    _tell_applicant(session, event, "application_submitted", requested_cents=data["requested_cents"])
+    context = {**_context(data), "requested_cents": data["requested_cents"]}
+    services.plan_routed(
+        session, event, "application_submitted_staff", context, route_key=f"{event.type}/staff"
+    )
+
+
 def on_application_approved(session: Session, event: Envelope) -> None:
-    _tell_contacts(session, event, "application_approved", approved_cents=event.data["approved_cents"])
+    _tell_applicant(session, event, "application_approved", approved_cents=event.data["approved_cents"])
 
 
 def on_changes_requested(session: Session, event: Envelope) -> None:
-    _tell_contacts(session, event, "application_changes_requested", comment=event.data["comment"])
+    _tell_applicant(session, event, "application_changes_requested", comment=event.data["comment"])
 
 
 def on_application_rejected(session: Session, event: Envelope) -> None:
-    _tell_contacts(session, event, "application_rejected", reasons=event.data["reasons"])
+    _tell_applicant(session, event, "application_rejected", reasons=event.data["reasons"])
 
 
-def _tell_contacts(session: Session, event: Envelope, kind: str, **details: Any) -> None:
-    """An email of ``kind`` to each contact person of the application's organisation."""
-    data = event.data
-    recipients = services.contacts_of_organization(session, data["organization_id"])
-    context = {
+def _tell_applicant(session: Session, event: Envelope, kind: str, **details: Any) -> None:
+    """An email of ``kind`` to the applicant organisation's contact persons and the submitting user:
+    administrative, about their own application, so no newsletter consent is needed."""
+    services.plan_routed(session, event, kind, {**_context(event.data), **details})
+
+
+def _context(data: dict[str, Any]) -> dict[str, Any]:
+    return {
         "title": data["title"],
         "portal_link": f"{portal_url()}/funding/applications/{data['application_id']}",
-        **details,
     }
-    services.plan_emails(session, event, kind, services.addressees_of(recipients), context)
 
 
 HANDLERS: Handlers = {
+    ("funding.application.submitted", 1): on_application_submitted,
     ("funding.application.approved", 1): on_application_approved,
     ("funding.application.changes_requested", 1): on_changes_requested,
     ("funding.application.rejected", 1): on_application_rejected,

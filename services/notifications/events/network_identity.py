@@ -11,7 +11,10 @@ from shared.revocation import on_sessions_revoked
 
 
 def on_password_reset_requested(session: Session, event: Envelope) -> None:
+    """Administrative: the person asked for it (or an admin invited them). The user's address is
+    remembered, so mail about what the user does later (e.g. a submitted application) reaches them."""
     data = event.data
+    services.remember_user(session, str(data["user_id"]), data["email"], data["language"])
     addressee = domain.Addressee(data["email"], "", (data["language"],))
     context = {
         "reset_url": data["reset_url"],
@@ -19,7 +22,9 @@ def on_password_reset_requested(session: Session, event: Envelope) -> None:
         "email": data["email"],
         "invitation": bool(data.get("invitation")),
     }
-    services.plan_emails(session, event, "password_reset", [addressee], context)
+    services.plan_emails(
+        session, event, "password_reset", [addressee], context, purpose=domain.ADMINISTRATIVE
+    )
 
 
 HANDLERS: Handlers = {

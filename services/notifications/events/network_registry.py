@@ -13,14 +13,23 @@ def on_registration_requested(session: Session, event: Envelope) -> None:
     data = event.data
     addressee = domain.Addressee(data["email"], data["contact_name"], (data["language"],))
     context = {"organization_name": data["organization_name"], "confirm_url": data["confirm_url"]}
-    services.plan_emails(session, event, "registration_confirm", [addressee], context)
+    # Administrative: the confirmation of a registration the person just made themselves.
+    services.plan_emails(
+        session, event, "registration_confirm", [addressee], context, purpose=domain.ADMINISTRATIVE
+    )
 
 
 def on_contact_updated(session: Session, event: Envelope) -> None:
     services.update_recipient_contact(session, event.data)
 
 
+def on_contact_snapshot(session: Session, event: Envelope) -> None:
+    """Network's picture of one contact person, sent when notifications asked for a resync."""
+    services.apply_snapshot(session, event.data)
+
+
 HANDLERS: Handlers = {
     ("network.organization.registration_requested", 1): on_registration_requested,
     ("network.contact.updated", 1): on_contact_updated,
+    ("network.contact.snapshot", 1): on_contact_snapshot,
 }
