@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from services.funding.domain import format_euro
+from services.funding.domain import AFTER_APPROVAL, format_euro
 from shared.auth import Actor
 from shared.errors import Conflict, Forbidden, Invalid
 
 # Money may be requested from approval until the case is closed; the last instalment often
 # follows the report.
-PAYABLE_STATES = (
-    "approved",
-    "paying_out",
-    "report_due",
-    "report_overdue",
-    "report_submitted",
-    "report_changes_requested",
-)
+PAYABLE_STATES = AFTER_APPROVAL
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 # Payouts move public money: the Leitung signs them, never the person who asked for them.
 DECIDER_ROLE = "approver"

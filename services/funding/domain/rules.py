@@ -17,15 +17,6 @@ Errors = dict[str, list[str]]
 FULL = 10_000
 FINANCING_TYPES = ("shortfall", "share", "fixed")
 BERLIN = ZoneInfo("Europe/Berlin")
-_ISO_639_1_CODES = """
-aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv
-dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig
-ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh
-mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru
-rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug
-uk ur uz ve vi vo wa wo xh yi yo za zh zu
-"""
-ISO_639_1 = frozenset(_ISO_639_1_CODES.split())
 
 
 @dataclass(frozen=True)
@@ -247,10 +238,6 @@ def date_errors(start: date | None, end: date | None) -> Errors:
     if start is not None and end is not None and end < start:
         return {"end_date": [f"the project cannot end before it starts ({start.isoformat()})"]}
     return {}
-
-
-def unknown_languages(codes: list[str]) -> list[str]:
-    return [code for code in codes if code not in ISO_639_1]
 
 
 def district_errors(district: str, addressed: list[str]) -> Errors:

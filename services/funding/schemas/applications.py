@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.funding.domain import STATES, rules
+from shared.languages import invalid_languages
 
 MAX_CENTS = 10**11
 MAX_PER_PAGE = 100
@@ -19,7 +20,7 @@ class CostLineSchema(Schema):
 
 
 def _language(code: str) -> None:
-    if rules.unknown_languages([code]):
+    if invalid_languages([code]):
         raise ValidationError(f"{code!r} is not an ISO 639-1 language code such as de, tr or ar")
 
 

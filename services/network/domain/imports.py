@@ -12,8 +12,8 @@ from typing import Any
 
 import openpyxl
 
-from services.network.domain.languages import is_language_code
 from shared.errors import Invalid
+from shared.languages import is_language_code
 
 # field -> (the header the export writes, other headers KIs use today); matched case-insensitively.
 COLUMNS: dict[str, tuple[str, ...]] = {

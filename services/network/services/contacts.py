@@ -8,12 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.network import events
-from services.network.domain.languages import is_language_code
 from services.network.models import Affiliation, Consent, ContactPerson, Subscription, outbox
 from services.network.services import organizations, resync
 from shared.auth import Actor, AuthError
 from shared.db import utcnow
 from shared.errors import Conflict, Invalid, NotFound
+from shared.languages import is_language_code
 
 NOTIFIED_FIELDS = ("name", "email", "language")
 

@@ -45,7 +45,6 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, selectinload
 
 from services.network.domain import search as domain
-from services.network.domain.languages import invalid_languages
 from services.network.models import (
     Organization,
     OrganizationFieldOfWork,
@@ -56,6 +55,7 @@ from services.network.models import (
 from services.network.models.registry import ORGANIZATION_STATUSES
 from shared.auth import Actor
 from shared.errors import Invalid
+from shared.languages import invalid_languages
 
 FTS = table("organization_fts", column("rowid"))
 TERMS = table(

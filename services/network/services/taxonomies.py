@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.network.domain.languages import invalid_languages
 from services.network.domain.taxonomy_seed import VOCABULARIES, seed_rows
 from services.network.models import (
     Organization,
@@ -16,6 +15,7 @@ from services.network.models import (
     TaxonomyTerm,
 )
 from shared.errors import Conflict, Invalid, NotFound
+from shared.languages import invalid_languages
 
 # organisation input field -> (vocabulary, whether the field holds a list)
 VALIDATED_FIELDS: dict[str, tuple[str, bool]] = {

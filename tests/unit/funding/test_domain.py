@@ -11,65 +11,12 @@ from hypothesis import strategies as st
 from services.funding import domain
 from shared.auth import Actor
 from shared.errors import Conflict, Forbidden, Invalid
-from tests.unit.funding.test_post_approval_rules import AFTER_APPROVAL_STATES, POST_APPROVAL
 
-ROLES = ("applicant", "caseworker", "approver", "admin")
-STATES = (
-    "draft",
-    "submitted",
-    "in_review",
-    "changes_requested",
-    "recommended",
-    "approved",
-    "rejected",
-    "withdrawn",
-)
-OPEN = ("draft", "submitted", "in_review", "changes_requested", "recommended")
-# The workflow as the funding issue states it: action -> (from states, to state, role).
-EXPECTED = {
-    "submit": (("draft",), "submitted", "applicant"),
-    "start_review": (("submitted",), "in_review", "caseworker"),
-    "request_changes": (("in_review",), "changes_requested", "caseworker"),
-    "resubmit": (("changes_requested",), "in_review", "applicant"),
-    "recommend": (("submitted", "in_review"), "recommended", "caseworker"),
-    "approve": (("recommended",), "approved", "approver"),
-    "reject": (("in_review", "recommended"), "rejected", "approver"),
-    "withdraw": (OPEN, "withdrawn", "applicant"),
-}
+# The whole transition table (every state × action × role) is checked in test_transition_table.
 
 
 def actor(*roles: str, user_id: str = "u-1") -> Actor:
     return Actor(user_id=user_id, email="x@example.org", roles=roles)
-
-
-def test_the_transition_table_is_the_workflow_of_the_funding_issue() -> None:
-    table = {a: (t.source, t.target, t.role) for a, t in domain.TRANSITIONS.items()}
-    assert table == {**EXPECTED, **POST_APPROVAL}
-    assert set(domain.STATES) == {*STATES, *AFTER_APPROVAL_STATES} and domain.OPEN_STATES == OPEN
-
-
-@pytest.mark.parametrize("state", STATES)
-@pytest.mark.parametrize("action", sorted(EXPECTED))
-@pytest.mark.parametrize("role", ROLES)
-def test_every_state_action_and_role(state: str, action: str, role: str) -> None:
-    sources, target, allowed_role = EXPECTED[action]
-    if role != allowed_role:
-        with pytest.raises(Forbidden):
-            domain.transition(state, action, actor(role))
-    elif state not in sources:
-        with pytest.raises(Conflict) as caught:
-            domain.transition(state, action, actor(role))
-        assert caught.value.field == "state"
-        assert f"cannot be {domain.TRANSITIONS[action].done}" in caught.value.message
-    else:
-        assert domain.transition(state, action, actor(role)) == target
-
-
-@pytest.mark.parametrize("state", ["approved", "rejected", "withdrawn"])
-@pytest.mark.parametrize("action", sorted(EXPECTED))
-def test_a_closed_application_takes_no_action_at_all(state: str, action: str) -> None:
-    with pytest.raises(Conflict):
-        domain.transition(state, action, actor(*ROLES))
 
 
 def test_the_existing_conflict_messages_are_unchanged() -> None:

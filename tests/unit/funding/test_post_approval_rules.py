@@ -13,63 +13,21 @@ from services.funding.domain import payouts, reports
 from shared.auth import Actor
 from shared.errors import Conflict, Forbidden, Invalid
 
-ROLES = ("applicant", "caseworker", "approver", "admin", domain.SYSTEM_ROLE)
+# The whole transition table (every state × action × role) is checked in test_transition_table.
 AFTER_APPROVAL_STATES = (
     "paying_out",
     "report_due",
     "report_overdue",
     "report_submitted",
     "report_changes_requested",
-    "closed",
 )
-# approved → payouts → report due → report submitted → closed (or report changes requested).
-POST_APPROVAL = {
-    "start_payouts": (("approved",), "paying_out", "approver"),
-    "open_report": (("approved", "paying_out"), "report_due", domain.SYSTEM_ROLE),
-    "mark_overdue": (("report_due",), "report_overdue", domain.SYSTEM_ROLE),
-    "submit_report": (
-        ("report_due", "report_overdue", "report_changes_requested"),
-        "report_submitted",
-        "applicant",
-    ),
-    "request_report_changes": (("report_submitted",), "report_changes_requested", "caseworker"),
-    "accept_report": (("report_submitted",), "closed", "caseworker"),
-}
 
 
 def actor(*roles: str, user_id: str = "u-1") -> Actor:
     return Actor(user_id=user_id, email="x@example.org", roles=roles)
 
 
-def test_the_table_holds_the_post_approval_workflow() -> None:
-    table = {a: (t.source, t.target, t.role) for a, t in domain.TRANSITIONS.items()}
-    assert {action: table[action] for action in POST_APPROVAL} == POST_APPROVAL
-    assert set(AFTER_APPROVAL_STATES) <= set(domain.STATES)
-
-
-@pytest.mark.parametrize("state", domain.STATES)
-@pytest.mark.parametrize("action", sorted(POST_APPROVAL))
-@pytest.mark.parametrize("role", ROLES)
-def test_every_state_post_approval_action_and_role(state: str, action: str, role: str) -> None:
-    sources, target, allowed_role = POST_APPROVAL[action]
-    if role != allowed_role:
-        with pytest.raises(Forbidden):
-            domain.transition(state, action, actor(role))
-    elif state not in sources:
-        with pytest.raises(Conflict) as caught:
-            domain.transition(state, action, actor(role))
-        assert caught.value.field == "state"
-    else:
-        assert domain.transition(state, action, actor(role)) == target
-
-
-@pytest.mark.parametrize("action", sorted(domain.TRANSITIONS))
-def test_a_closed_case_takes_no_action_at_all(action: str) -> None:
-    with pytest.raises(Conflict):
-        domain.transition("closed", action, actor(*ROLES))
-
-
-@pytest.mark.parametrize("state", [s for s in AFTER_APPROVAL_STATES if s != "closed"])
+@pytest.mark.parametrize("state", AFTER_APPROVAL_STATES)
 def test_a_case_after_approval_can_no_longer_be_withdrawn(state: str) -> None:
     with pytest.raises(Conflict):
         domain.transition(state, "withdraw", actor("applicant"))

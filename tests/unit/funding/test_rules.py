@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from services.funding.domain import rules
 from services.funding.domain.rules import Line, Plan, Rules
+from shared.languages import invalid_languages
 
 SHORTFALL = Rules(max_amount_cents=2_500_000)
 SHARE_80 = Rules(max_amount_cents=2_500_000, financing_type="share", funding_rate_bp=8_000)
@@ -160,8 +161,8 @@ def test_a_project_ending_before_it_starts_is_refused_naming_the_end_date() -> N
     assert rules.date_errors(date(2027, 3, 1), date(2027, 3, 1)) == {}
 
 
-def test_only_iso_639_1_codes_count_as_languages() -> None:
-    assert rules.unknown_languages(["de", "tr", "ar", "uk", "xx", "deu", "DE"]) == ["xx", "deu", "DE"]
+def test_iso_639_codes_count_as_languages_including_community_languages_without_two_letters() -> None:
+    assert invalid_languages(["de", "tr", "ar", "uk", "kmr", "xx", "deu", "DE"]) == ["xx", "deu", "DE"]
 
 
 def test_a_district_outside_the_calls_districts_is_refused() -> None:

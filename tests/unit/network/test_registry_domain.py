@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from services.network.domain import duplicates, registry
-from services.network.domain.languages import invalid_languages
 from services.network.domain.taxonomy_seed import SEED, VOCABULARIES
 from shared.errors import Conflict
+from shared.languages import invalid_languages
 
 
 @pytest.mark.parametrize(

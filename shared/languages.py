@@ -1,5 +1,5 @@
-"""ISO 639 language codes an organisation may offer: all of ISO 639-1, and the ISO 639-3 codes
-of community languages that have no two-letter code."""
+"""ISO 639 language codes the platform accepts (organisations, contacts, projects): all of
+ISO 639-1, and the ISO 639-3 codes of community languages that have no two-letter code."""
 
 from __future__ import annotations
 
