@@ -25,6 +25,7 @@ def contact_subscribed(contact: ContactPerson, subscription: Subscription) -> di
         "topics": list(subscription.topics),
         "districts": list(subscription.districts),
         "organization_ids": [a.organization_id for a in contact.affiliations],
+        "digest": subscription.digest or "none",  # None until the new row is flushed
     }
 
 

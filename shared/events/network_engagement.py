@@ -25,13 +25,19 @@ class ContactOptinRequestedV1(PayloadSchema):
     preferences_url = fields.Url(required=False, require_tld=False)
 
 
+# How a subscriber wants newsletter mail: each message on its own, or collected once a day/week.
+DIGEST_CHOICES = ("none", "daily", "weekly")
+
+
 @payload("network.contact.subscribed", 1)
 class ContactSubscribedV1(PayloadSchema):
     """Network emits this when a contact person's subscription is confirmed (double opt-in) or changed.
 
     It carries what notifications needs to address the person without asking network: the full,
     current topics and districts (replace, don't merge), and (optional) ``preferences_url``, the
-    signed link to the person's preference page that every topic email should carry.
+    signed link to the person's preference page that every topic email should carry, and
+    (optional, added later in v1, absent means "none") ``digest``: "none" for each newsletter
+    message on its own, "daily" or "weekly" for one digest per Berlin day or week instead.
     """
 
     contact_id = Id(required=True)
@@ -42,6 +48,7 @@ class ContactSubscribedV1(PayloadSchema):
     districts = fields.List(fields.String(), required=True)
     organization_ids = fields.List(Id(), required=True)
     preferences_url = fields.Url(required=False, require_tld=False)
+    digest = fields.String(required=False, validate=validate.OneOf(DIGEST_CHOICES))
 
 
 @payload("network.contact.unsubscribed", 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from shared.events.fields import Id, Language, UtcDateTime
+from shared.events.network_engagement import DIGEST_CHOICES
 from shared.events.registry import PayloadSchema, payload
 
 
@@ -20,7 +21,8 @@ class ContactSnapshotV1(PayloadSchema):
     (``organization_ids``), and the subscription: ``topics``/``districts`` (empty when the person
     has no active subscription), ``consent_confirmed_at`` (UTC; null without a confirmed opt-in) and
     ``consent_source`` (how it was given, e.g. ``double_opt_in``). ``preferences_url`` is the signed
-    link to the preference page. ``resync_id`` names the request the snapshot answers.
+    link to the preference page; ``digest`` (optional) the delivery choice as in
+    ``network.contact.subscribed``. ``resync_id`` names the request the snapshot answers.
     """
 
     resync_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
@@ -34,3 +36,4 @@ class ContactSnapshotV1(PayloadSchema):
     consent_confirmed_at = UtcDateTime(required=True, allow_none=True)
     consent_source = fields.String(required=True)
     preferences_url = fields.Url(required=False, require_tld=False)
+    digest = fields.String(required=False, validate=validate.OneOf(DIGEST_CHOICES))

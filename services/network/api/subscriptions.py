@@ -21,6 +21,7 @@ from services.network.schemas.subscriptions import (
 from services.network.services import subscriptions as services
 from shared.auth import AuthError
 from shared.errors import DomainError
+from shared.events.network_engagement import DIGEST_CHOICES
 from shared.web import current_actor, service_context, unit_of_work
 
 blp = Blueprint(
@@ -43,6 +44,7 @@ def view(contact: ContactPerson, subscription: Subscription) -> dict[str, Any]:
         "status": services.status_of(subscription),
         "topics": subscription.topics,
         "districts": subscription.districts,
+        "digest": subscription.digest,
     }
 
 
@@ -83,7 +85,7 @@ class Preferences(MethodView):
         """Change topics and districts; an empty topic list unsubscribes from everything."""
         with unit_of_work() as session:
             token, topics, districts = change["token"], change["topics"], change["districts"]
-            services.change_preferences(session, links(), token, topics, districts)
+            services.change_preferences(session, links(), token, topics, districts, change["digest"])
             return view(*services.preferences(session, links(), change["token"]))
 
 
@@ -146,10 +148,11 @@ def save_preferences_page() -> tuple[str, int]:
     topics = [] if unsubscribe else form.getlist("topics")
     typed = [d for d in form.get("more_districts", "").split(",") if d.strip()]
     districts = form.getlist("districts") + typed
+    digest = form.get("digest") if form.get("digest") in DIGEST_CHOICES else None
     try:
         with unit_of_work() as session:
             contact, _ = services.preferences(session, links(), token)
-            services.change_preferences(session, links(), token, topics, districts)
+            services.change_preferences(session, links(), token, topics, districts, digest)
     except DomainError as error:
         return render_template("subscription_error.html", error=error), error.status
     message = "Ihre Einstellungen sind gespeichert." if topics else "Sie sind von allen Themen abgemeldet."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.network.models.base import Base
@@ -25,3 +25,5 @@ class Subscription(Base):
     pending_districts: Mapped[list[str] | None] = mapped_column(JSON)
     requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # "none", "daily" or "weekly": newsletter mail one by one or as a digest (notifications collects)
+    digest: Mapped[str] = mapped_column(String(10), default="none", server_default="none")

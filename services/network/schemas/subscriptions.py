@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from shared.events.network_engagement import DIGEST_CHOICES
+
 TOPIC = fields.String(validate=validate.Length(min=1, max=120))
 DISTRICT = fields.String(validate=validate.Length(min=1, max=120))
 LANGUAGE = validate.Regexp(r"^[a-z]{2,3}$", error="an ISO 639-1 code such as de, tr or ar")
@@ -35,12 +37,14 @@ class PreferencesSchema(Schema):
     status = fields.String(metadata={"description": "active, pending, unsubscribed"})
     topics = fields.List(fields.String())
     districts = fields.List(fields.String())
+    digest = fields.String(metadata={"description": "none (one by one), daily or weekly digest"})
 
 
 class PreferencesChangeSchema(Schema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     topics = fields.List(TOPIC, required=True, validate=validate.Length(max=50))
     districts = fields.List(DISTRICT, load_default=list, validate=validate.Length(max=100))
+    digest = fields.String(validate=validate.OneOf(DIGEST_CHOICES), load_default=None)
 
 
 class StaffSubscriptionSchema(Schema):
@@ -53,3 +57,4 @@ class StaffSubscriptionSchema(Schema):
     requested_at = fields.AwareDateTime(allow_none=True)
     confirmed_at = fields.AwareDateTime(allow_none=True)
     unsubscribed_at = fields.AwareDateTime(allow_none=True)
+    digest = fields.String()

@@ -67,6 +67,7 @@ def snapshot(
         "districts": districts,
         "consent_confirmed_at": confirmed.isoformat() if confirmed else None,
         "consent_source": "double_opt_in" if confirmed else "",
+        "digest": subscription.digest if subscription else "none",
     }
     return {**payload, "preferences_url": links.preferences_url(contact.id)} if links else payload
 

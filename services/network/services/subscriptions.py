@@ -176,7 +176,12 @@ def preferences(session: Session, links: Links, token: str) -> tuple[ContactPers
 
 
 def change_preferences(
-    session: Session, links: Links, token: str, topics: list[str], districts: list[str]
+    session: Session,
+    links: Links,
+    token: str,
+    topics: list[str],
+    districts: list[str],
+    digest: str | None = None,
 ) -> Subscription:
     """New topics and districts; no topics at all means unsubscribing from everything.
 
@@ -187,6 +192,7 @@ def change_preferences(
     check_choices(session, topics, districts)
     change = domain.change_of(subscription.topics if subscription.confirmed_at else [], topics)
     _apply(subscription, topics, districts)
+    subscription.digest = digest or subscription.digest
     if change.unsubscribed_from_everything:
         _withdraw_consents(session, contact.id)
         payload = {"contact_id": contact.id, "email": contact.email, "removed_topics": change.removed_topics}

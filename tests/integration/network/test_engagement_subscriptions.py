@@ -100,6 +100,7 @@ def test_the_confirmation_link_subscribes_and_tells_notifications_whom_to_addres
         "topics": ["ki_events", "newsletter:language"],
         "districts": ["Köln-Kalk"],
         "organization_ids": [],
+        "digest": "none",
     }
     with builders.session_factory(apps.network)() as session:
         assert "confirmed_at" in json.loads(session.scalar(select(Consent.proof)))
@@ -263,6 +264,37 @@ def test_the_preference_page_is_an_accessible_german_form_that_works_without_jav
     assert "<script" not in html
     assert 'name="topics" value="ki_events"' in html and "checked" in html
     assert '<label for="topic-1">' in html
+
+
+def test_a_subscriber_chooses_a_weekly_digest_and_notifications_is_told(
+    apps: Apps, network: FlaskClient
+) -> None:
+    token = token_of(subscribed(apps, network)["preferences_url"])
+    change = {"token": token, "topics": ["ki_events"], "digest": "weekly"}
+
+    changed = network.post(API + "/preferences", json=change)
+    refused = network.post(API + "/preferences", json={**change, "digest": "hourly"})
+
+    assert changed.status_code == 200 and changed.json["digest"] == "weekly"
+    assert events(apps.network, "network.contact.subscribed")[-1]["digest"] == "weekly"
+    assert refused.status_code == 422 and "digest" in refused.json["errors"]
+
+
+def test_the_preference_form_keeps_the_digest_choice_without_javascript(
+    apps: Apps, network: FlaskClient
+) -> None:
+    token = token_of(subscribed(apps, network)["preferences_url"])
+
+    page = network.post(
+        "/network/preferences",
+        data={"token": token, "topics": ["ki_events"], "digest": "daily", "action": "save"},
+    )
+
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Ihre Einstellungen sind gespeichert." in html
+    assert 'id="digest-daily" name="digest" value="daily"\n             checked' in html
+    assert '<label for="digest-weekly">' in html
+    assert events(apps.network, "network.contact.subscribed")[-1]["digest"] == "daily"
 
 
 def test_the_preference_form_posted_without_javascript_unsubscribes_from_everything(
