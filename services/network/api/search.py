@@ -12,13 +12,11 @@ from services.network.schemas.search import ExportArgsSchema, PageArgsSchema, Se
 from services.network.services import exports
 from services.network.services import search as services
 from services.network.services.organizations import require_staff
+from shared import spreadsheets
 from shared.auth import Actor
 from shared.web import current_actor, login_required, service_context, unit_of_work
 
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+MEDIA_TYPES = {"csv": spreadsheets.CSV_MEDIA_TYPE, "xlsx": spreadsheets.XLSX_MEDIA_TYPE}
 blp = Blueprint("search", __name__, url_prefix="/network/api/v1/search", description="Suche im Verzeichnis")
 
 
@@ -53,8 +51,8 @@ class ExportOrganizations(MethodView):
         """Every organisation matching the search as CSV (UTF-8 with BOM, ``;``) or XLSX (staff only)."""
         actor = current_actor()
         require_staff(actor)
-        rows = exports.export_rows(service_context().session_factory, services.query_from(args, actor))
-        body = exports.csv_chunks(rows) if args["format"] == "csv" else exports.xlsx_bytes(rows)
+        query = services.query_from(args, actor)
+        body = exports.table(service_context().session_factory, query, args["format"])
         disposition = f'attachment; filename="{exports.file_name(args["format"])}"'
         return Response(
             body, mimetype=MEDIA_TYPES[args["format"]], headers={"Content-Disposition": disposition}

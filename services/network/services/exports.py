@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import tempfile
 from collections.abc import Iterator
-from datetime import date
+from datetime import datetime
 
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,6 +12,7 @@ from services.network.domain import search as domain
 from services.network.domain.imports import COLUMNS, LIST_FIELDS, VOCABULARY_OF
 from services.network.models import Organization, TaxonomyTerm
 from services.network.services import organizations, search
+from shared import spreadsheets
 from shared.db import transaction
 
 EXTRA_HEADERS = ("Status", "ID")
@@ -23,7 +20,7 @@ CHUNK = 500
 
 
 def file_name(file_format: str) -> str:
-    return f"organisationen-{date.today().isoformat()}.{file_format}"
+    return f"organisationen-{datetime.now(spreadsheets.BERLIN).date().isoformat()}.{file_format}"
 
 
 def header() -> list[str]:
@@ -31,14 +28,13 @@ def header() -> list[str]:
 
 
 def export_rows(factory: sessionmaker[Session], query: domain.SearchQuery) -> Iterator[list[str]]:
-    """The header, then one row per matching organisation (not one page: all of them).
+    """One row per matching organisation (not one page: all of them).
 
     Each chunk reads in its own short transaction, so a long download never holds a lock.
     """
     with transaction(factory) as session:
         labels = _labels(session)
         ids = list(session.scalars(search.ordered(session, query).with_only_columns(Organization.id)))
-    yield header()
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         with transaction(factory) as session:
@@ -70,30 +66,11 @@ def _labels(session: Session) -> dict[str, dict[str, str]]:
     return labels
 
 
-def csv_chunks(rows: Iterator[list[str]]) -> Iterator[str]:
-    # Excel opens UTF-8 correctly only with a BOM, and expects ";" in German locales.
-    yield "\ufeff"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_safe(cell) for cell in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-
-
-def xlsx_bytes(rows: Iterator[list[str]]) -> bytes:
-    # XLSX is a zip written at the end: build it in a spooled temp file, write-only (constant memory).
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Organisationen")
-    for row in rows:
-        sheet.append([_safe(cell) for cell in row])
-    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as file:
-        workbook.save(file)
-        file.seek(0)
-        return file.read()
-
-
-def _safe(cell: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV/formula injection)."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+def table(
+    factory: sessionmaker[Session], query: domain.SearchQuery, file_format: str
+) -> bytes | Iterator[str]:
+    """The whole result as a CSV stream or an XLSX file (shared.spreadsheets writes both)."""
+    rows = export_rows(factory, query)
+    if file_format == "csv":
+        return spreadsheets.csv_chunks(header(), rows)
+    return spreadsheets.xlsx_bytes("Organisationen", header(), rows)
