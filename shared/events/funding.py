@@ -27,6 +27,36 @@ class ApplicationSubmittedV1(_ApplicationEvent):
     submitted_at = UtcDateTime(required=True)
 
 
+@payload("funding.application.review_started", 1)
+class ApplicationReviewStartedV1(_ApplicationEvent):
+    """Funding emits this when a caseworker takes a submitted application into review.
+
+    The application is now ``in_review``: the applicant can no longer change it until a caseworker
+    sends it back. ``started_by`` is that caseworker. Emitted once per application (a resubmission
+    goes back into review without it). No consumer subscribes yet.
+    """
+
+    started_by = Id(required=True)
+    started_at = UtcDateTime(required=True)
+
+
+@payload("funding.application.resubmitted", 1)
+class ApplicationResubmittedV1(_ApplicationEvent):
+    """Funding emits this when the applying organisation resubmits an application a caseworker had
+    sent back for changes (``funding.application.changes_requested``).
+
+    The application is complete again and back ``in_review``; ``requested_cents`` is recomputed by
+    funding under the programme's current rules and may differ from the first submission's.
+    ``comment`` is the applicant's note on what changed (may be empty). Notifications tells the
+    caseworkers.
+    """
+
+    requested_cents = Money(required=True)
+    comment = fields.String(required=True)
+    resubmitted_by = Id(required=True)
+    resubmitted_at = UtcDateTime(required=True)
+
+
 @payload("funding.application.recommended", 1)
 class ApplicationRecommendedV1(_ApplicationEvent):
     """Funding emits this when a caseworker recommends an application for approval."""

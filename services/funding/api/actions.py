@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
+from services.funding.config import Settings
 from services.funding.models import Application
-from shared.web import current_actor, unit_of_work
+from shared.web import current_actor, service_context, unit_of_work
 
 PREFIX = "/funding/api/v1"
+
+
+def settings() -> Settings:
+    """The funding app's settings (create_app builds them as funding's own Settings)."""
+    return cast(Settings, service_context().settings)
 
 
 def act(use_case: Callable[..., Application], application_id: Any, **data: Any) -> Application:

@@ -8,7 +8,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.funding.api.actions import PREFIX, act
+from services.funding.api.actions import PREFIX, act, settings
 from services.funding.models import Application
 from services.funding.models.assessments import ChecklistItem
 from services.funding.schemas.applications import (
@@ -26,7 +26,7 @@ from services.funding.schemas.decisions import (
     RecommendRequestSchema,
 )
 from services.funding.services import decisions, letters
-from shared.web import current_actor, login_required, service_context, unit_of_work
+from shared.web import current_actor, login_required, unit_of_work
 
 blp = Blueprint("decisions", __name__, url_prefix=PREFIX, description="Prüfung und Entscheidung")
 APPLICATION = "/applications/<uuid:application_id>"
@@ -35,7 +35,7 @@ CHECKLIST = "/programmes/<uuid:programme_id>/checklist"
 
 def report_due_days() -> int:
     """Days after the project's end the proof of use is due (stated in the Zuwendungsbescheid)."""
-    return getattr(service_context().settings, "report_due_days", decisions.DEFAULT_REPORT_DUE_DAYS)
+    return settings().report_due_days
 
 
 @blp.route(CHECKLIST)
@@ -139,7 +139,7 @@ class Reject(MethodView):
     @blp.response(200, ApplicationSchema)
     def post(self, data: dict[str, Any], application_id: Any) -> Application:
         """An approver rejects the application with reasons; the Ablehnungsbescheid states them."""
-        return act(decisions.reject_application, application_id, **data)
+        return act(decisions.reject_application, application_id, **data, report_due_days=report_due_days())
 
 
 @blp.route(f"{APPLICATION}/letter")

@@ -8,7 +8,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.funding.api.actions import PREFIX
+from services.funding.api.actions import PREFIX, settings
 from services.funding.schemas.reports import (
     ReportChangesSchema,
     ReportCommentSchema,
@@ -16,7 +16,7 @@ from services.funding.schemas.reports import (
     ReportSubmitSchema,
 )
 from services.funding.services import reports
-from shared.web import current_actor, login_required, service_context, unit_of_work
+from shared.web import current_actor, login_required, unit_of_work
 
 blp = Blueprint("reports", __name__, url_prefix=PREFIX, description="Verwendungsnachweis")
 REPORT = "/applications/<uuid:application_id>/report"
@@ -61,7 +61,7 @@ class AcceptReport(MethodView):
 def _then_view(use_case: Callable[..., Any] | None, application_id: Any, **data: Any) -> reports.ReportView:
     """Run the use case (if any) and answer with the report as it now stands, in one transaction."""
     actor, application_id = current_actor(), str(application_id)
-    due_days = getattr(service_context().settings, "report_due_days", 180)
+    due_days = settings().report_due_days
     with unit_of_work() as session:
         if use_case is not None:
             use_case(session, application_id, actor, **data)

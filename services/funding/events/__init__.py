@@ -31,6 +31,20 @@ def application_submitted(application: Application) -> dict[str, Any]:
     }
 
 
+def review_started(application: Application, started_by: str) -> dict[str, Any]:
+    return {**_application(application), "started_by": started_by, "started_at": utcnow().isoformat()}
+
+
+def application_resubmitted(application: Application, comment: str, resubmitted_by: str) -> dict[str, Any]:
+    return {
+        **_application(application),
+        "requested_cents": application.requested_cents,
+        "comment": comment,
+        "resubmitted_by": resubmitted_by,
+        "resubmitted_at": utcnow().isoformat(),
+    }
+
+
 def application_recommended(application: Application) -> dict[str, Any]:
     return {
         **_application(application),

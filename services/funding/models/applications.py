@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.funding.models.base import Base, new_id
@@ -98,7 +98,8 @@ class AuditEntry(Base):
     """Append-only: who moved an application from which state to which, and why.
 
     Each entry carries the hash of the one before it (per application), so an edited, removed or
-    reordered row breaks the chain that ``services.verify_audit_trail`` recomputes.
+    reordered row breaks the chain that ``services.verify_audit_trail`` recomputes. Changing or
+    deleting an entry is refused here for the ORM and by triggers in the database for any statement.
     """
 
     __tablename__ = "audit_entry"
@@ -113,3 +114,13 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     previous_hash: Mapped[str] = mapped_column(String(64), server_default="")
     entry_hash: Mapped[str] = mapped_column(String(64), server_default="")
+
+
+class AuditEntryImmutable(Exception):
+    """Someone tried to change or delete an entry of the audit trail."""
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_change(_mapper: Any, _connection: Any, entry: AuditEntry) -> None:
+    raise AuditEntryImmutable(f"audit entry {entry.id} is part of the trail and must not change")

@@ -13,7 +13,6 @@ from services.funding.models import (
     Application,
     Call,
     CostLine,
-    EligibleOrganization,
     outbox,
 )
 from services.funding.models.applications import BudgetVersion
@@ -110,9 +109,7 @@ def _filtered(query: Select[tuple[Application]], filters: dict[str, Any]) -> Sel
 
 def submit_application(session: Session, application_id: str, actor: Actor) -> Application:
     application, target = workflow.load_for(session, application_id, actor, "submit")
-    organization = session.get(EligibleOrganization, application.organization_id)
-    if organization is None or organization.status != "verified":
-        raise Conflict("the organisation is not verified by the KI yet", field="organization_id")
+    workflow.check_eligible(session, application)
     now = utcnow()
     call = application.call
     domain.check_call_open(now, call.opens_at, call.closes_at, call.title)
@@ -126,9 +123,12 @@ def submit_application(session: Session, application_id: str, actor: Actor) -> A
 
 def resubmit_application(session: Session, application_id: str, actor: Actor, comment: str) -> Application:
     application, target = workflow.load_for(session, application_id, actor, "resubmit")
+    workflow.check_eligible(session, application)
     _check_complete(application)
     workflow.move(session, application, actor, "resubmit", target, comment)
     _keep_budget_version(session, application, actor, "resubmit")
+    payload = events.application_resubmitted(application, comment, actor.user_id)
+    outbox.record(session, "funding.application.resubmitted", 1, payload)
     return application
 
 

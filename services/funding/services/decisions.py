@@ -24,12 +24,12 @@ from shared.auth import Actor
 from shared.db import utcnow
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 
-DEFAULT_REPORT_DUE_DAYS = 180
-
 
 def start_review(session: Session, application_id: str, actor: Actor) -> Application:
     application, target = workflow.load_for(session, application_id, actor, "start_review")
     workflow.move(session, application, actor, "start_review", target)
+    payload = events.review_started(application, actor.user_id)
+    outbox.record(session, "funding.application.review_started", 1, payload)
     return application
 
 
@@ -51,6 +51,7 @@ def recommend_application(
 ) -> Application:
     """Recommend on the saved assessment; ``recommended_cents``, when given, becomes its amount."""
     application, target = workflow.load_for(session, application_id, actor, "recommend")
+    workflow.check_eligible(session, application)
     assessment = _assessment_to_edit(session, application, actor)
     if recommended_cents is not None:
         assessment.recommended_cents = recommended_cents
@@ -73,10 +74,11 @@ def approve_application(
     application_id: str,
     actor: Actor,
     comment: str,
-    report_due_days: int = DEFAULT_REPORT_DUE_DAYS,
+    report_due_days: int,
 ) -> Application:
     application, target = workflow.load_for(session, application_id, actor, "approve")
     domain.check_four_eyes(application.recommended_by, actor)
+    workflow.check_eligible(session, application)
     amount, now = application.recommended_cents or 0, utcnow()
     # Rendered before the budget row is locked: racing approvals then wait for the UPDATE, not a PDF.
     decision = letters.Decision(APPROVAL, actor, now, report_due_days, approved_cents=amount)
@@ -96,7 +98,7 @@ def reject_application(
     actor: Actor,
     reasons: list[str],
     comment: str,
-    report_due_days: int = DEFAULT_REPORT_DUE_DAYS,
+    report_due_days: int,
 ) -> Application:
     application, target = workflow.load_for(session, application_id, actor, "reject")
     domain.check_reasons(reasons)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
+from services.funding.domain.reports import berlin_date
 from services.funding.services.overview import BudgetLine, FundingHistory
 from shared import spreadsheets
+from shared.db import utcnow
 from shared.spreadsheets import Cell, euros
 
 # German names of the workflow states; a state added later shows its key until it gets one here.
@@ -69,7 +70,12 @@ def budget_table(lines: list[BudgetLine]) -> Table:
     states = list(lines[0].applications_by_state) if lines else []
     header = [*BUDGET_HEADER, *(f"Anträge: {state_label(state)}" for state in states)]
     rows = [_budget_row(line, states) for line in lines]
-    return Table(f"haushaltsuebersicht-{date.today().isoformat()}", "Haushaltsübersicht", header, rows)
+    return Table(f"haushaltsuebersicht-{export_day()}", "Haushaltsübersicht", header, rows)
+
+
+def export_day() -> str:
+    """Today in Europe/Berlin whatever the server's zone: just after midnight it is already tomorrow."""
+    return berlin_date(utcnow()).isoformat()
 
 
 def _budget_row(line: BudgetLine, states: list[str]) -> list[Cell]:
@@ -102,7 +108,7 @@ def history_table(history: FundingHistory) -> Table:
         ]
         for line in history.applications
     ]
-    name = f"foerderhistorie-{history.organization_id}-{date.today().isoformat()}"
+    name = f"foerderhistorie-{history.organization_id}-{export_day()}"
     return Table(name, "Förderhistorie", HISTORY_HEADER, rows)
 
 

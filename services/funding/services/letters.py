@@ -88,8 +88,7 @@ def _facts(session: Session, application: Application, decision: Decision) -> co
         programme=programme.name,
         requested_cents=application.requested_cents,
         approved_cents=decision.approved_cents,
-        # F1's programme rules bring financing_type; programmes from before them are shortfall-financed
-        financing_type=getattr(programme, "financing_type", None) or "shortfall",
+        financing_type=programme.financing_type,
         budget_year=application.call.budget_year,
         decided_on=berlin_date(decision.decided_at),
         approver=decision.approver.email or decision.approver.user_id,

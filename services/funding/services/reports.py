@@ -32,8 +32,9 @@ class ReportView:
 
 
 def project_end(application: Application) -> date | datetime | None:
-    """The project's last day; until applications carry one, the decision date stands in."""
-    return getattr(application, "end_date", None) or application.decided_at
+    """The project's last day; an application without one (from before dates were asked) has its
+    decision date stand in."""
+    return application.end_date or application.decided_at
 
 
 def report_view(session: Session, application_id: str, actor: Actor, due_days: int) -> ReportView:
@@ -145,7 +146,7 @@ def _fundable(application: Application, report: ProofOfUse) -> int:
     actual = financing.Plan(
         lines=tuple(financing.Line(line.category, line.amount_cents) for line in report.actual_costs),
         own_cents=report.own_contribution_cents,
-        volunteer_hours=getattr(application, "volunteer_hours", 0) or 0,
+        volunteer_hours=application.volunteer_hours or 0,
         other_cents=report.other_funding_cents,
     )
     return financing.requested_amount(actual, programme_rules(application.call.programme))

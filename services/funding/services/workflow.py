@@ -9,6 +9,7 @@ from services.funding import domain
 from services.funding.models import (
     Application,
     AuditEntry,
+    EligibleOrganization,
     ProgrammeBudget,
 )
 from shared.auth import Actor
@@ -62,6 +63,19 @@ def move(
     application.state = target
     # The head pins the newest entry: the chain alone cannot tell when entries are cut off its end.
     application.audit_head_hash = entry.entry_hash
+
+
+def check_eligible(session: Session, application: Application) -> None:
+    """The applying organisation is verified in funding's read model of network's registry now;
+    a suspension, archiving or merger since submission stops the application moving on."""
+    organization = session.get(EligibleOrganization, application.organization_id)
+    if organization is None:
+        raise Conflict("the organisation is not verified by the KI yet", field="organization_id")
+    if organization.status != "verified":
+        raise Conflict(
+            f"the organisation is {organization.status}, not verified; it cannot receive funding now",
+            field="organization_id",
+        )
 
 
 def commit_budget(session: Session, programme_id: str, year: int, amount: int) -> None:

@@ -1,15 +1,19 @@
-"""The application keeps the head of its audit chain, so entries cut off the end are noticed too."""
+"""The audit trail is append-only in the database and the ORM; behind that, the application keeps
+the head of its audit chain, so entries cut off the end are noticed too."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
+from sqlalchemy.exc import DBAPIError
 from werkzeug.test import TestResponse
 
 from services.funding.models import AuditEntry
+from services.funding.models.applications import AuditEntryImmutable
 from tests.conftest import Apps
 from tests.integration.funding.helpers import APPLICATIONS, Desk, make_eligible, stored
 from tests.support import builders
+from tests.support.databases import guards_lifted
 from tests.support.tokens import TokenMaker
 
 
@@ -27,7 +31,8 @@ def audit(desk: Desk, application_id: str) -> TestResponse:
 
 
 def delete_newest(desk: Desk, application_id: str, count: int) -> None:
-    with builders.session_factory(desk.app).begin() as session:
+    """An intruder with the table owner's rights switches the guard off and cuts the trail's end."""
+    with builders.session_factory(desk.app).begin() as session, guards_lifted(session, "audit_entry"):
         newest = session.scalars(
             select(AuditEntry.id)
             .where(AuditEntry.application_id == application_id)
@@ -35,6 +40,41 @@ def delete_newest(desk: Desk, application_id: str, count: int) -> None:
             .limit(count)
         ).all()
         session.execute(delete(AuditEntry).where(AuditEntry.id.in_(newest)))
+
+
+FORGERIES = {
+    "update": "UPDATE audit_entry SET comment = 'nachträglich geändert', actor_id = 'jemand'",
+    "delete": "DELETE FROM audit_entry",
+}
+
+
+@pytest.mark.parametrize("change", sorted(FORGERIES))
+def test_the_database_refuses_to_change_or_delete_an_audit_entry(desk: Desk, change: str) -> None:
+    application_id = desk.in_state("approved")
+    before = audit(desk, application_id).json["entries"]
+
+    with (
+        pytest.raises(DBAPIError, match="append-only"),
+        builders.session_factory(desk.app).begin() as session,
+    ):
+        session.execute(text(FORGERIES[change]))
+
+    after = audit(desk, application_id).json
+    assert (after["entries"], after["intact"]) == (before, True)
+
+
+@pytest.mark.parametrize("change", ["update", "delete"])
+def test_the_application_code_cannot_change_or_delete_an_audit_entry(desk: Desk, change: str) -> None:
+    application_id = desk.in_state("recommended")
+
+    with pytest.raises(AuditEntryImmutable), builders.session_factory(desk.app).begin() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.application_id == application_id)).first()
+        if change == "update":
+            entry.comment = "nachträglich geändert"
+        else:
+            session.delete(entry)
+
+    assert audit(desk, application_id).json["intact"] is True
 
 
 def test_the_head_is_the_newest_entrys_hash_and_an_untouched_trail_is_intact(desk: Desk) -> None:

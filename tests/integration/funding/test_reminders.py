@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from services.funding import tasks
+from services.funding.domain.reports import berlin_date
+from services.funding.models import Application
 from services.funding.models.reports import ReportReminder
 from services.funding.services.reminders import SYSTEM
+from shared.db import transaction
 from tests.conftest import Apps
 from tests.integration.funding.after_approval import (
     DUE_DAYS,
@@ -144,6 +149,52 @@ def test_applications_not_approved_are_left_alone(desk: Desk) -> None:
 
     assert (summary.opened, summary.reminded, summary.overdue) == (0, 0, 0)
     assert stored(desk.app, application_id).state == "recommended"
+
+
+def project_ended_yesterday(desk: Desk, application_id: str) -> date:
+    """Move the approved project's dates into the past, as if it had run its course."""
+    yesterday = berlin_date(datetime.now(UTC)) - timedelta(days=1)
+    with transaction(builders.session_factory(desk.app)) as session:
+        application = session.get(Application, application_id)
+        application.start_date, application.end_date = yesterday - timedelta(days=60), yesterday
+    return yesterday
+
+
+def run_beat_job(desk: Desk) -> dict[str, Any]:
+    """Beat's job as its worker runs it: the registered Celery task, on funding's Celery app."""
+    celery = desk.app.extensions["teilhabe"].celery
+    task = celery.tasks[tasks.send_report_reminders.name]
+    return task.apply(throw=True).get()
+
+
+def test_beats_reminder_job_opens_the_report_due_the_configured_days_after_the_project_ended(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REPORT_DUE_DAYS", "90")
+    application_id = desk.in_state("approved")
+    end = project_ended_yesterday(desk, application_id)
+
+    summary = run_beat_job(desk)
+
+    assert summary == {"opened": 1, "reminded": 0, "overdue": 0}
+    assert stored(desk.app, application_id).state == "report_due"
+    [event] = events_of(desk, "funding.report.due")
+    assert (event["due_on"], event["days_before"]) == ((end + timedelta(days=90)).isoformat(), None)
+
+
+def test_beats_reminder_job_reminds_on_the_configured_days_before_the_due_date(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REPORT_DUE_DAYS", "30")
+    monkeypatch.setenv("REPORT_REMINDER_DAYS", "45,10")
+    application_id = desk.in_state("approved")
+    project_ended_yesterday(desk, application_id)
+
+    first, again = run_beat_job(desk), run_beat_job(desk)
+
+    # 29 days left: inside the 45-day window at once, not yet in the 10-day one; each step once.
+    assert (first["reminded"], again["reminded"]) == (1, 0)
+    assert reminders_sent(desk, application_id) == [None, 45]
 
 
 def test_the_reminder_job_is_registered_with_beat() -> None:

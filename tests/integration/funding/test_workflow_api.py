@@ -20,6 +20,7 @@ from tests.integration.funding.helpers import (
     stored,
 )
 from tests.support import builders
+from tests.support.databases import guards_lifted
 from tests.support.tokens import TokenMaker
 
 OPEN = ("draft", "submitted", "in_review", "changes_requested", "recommended")
@@ -135,6 +136,36 @@ def test_a_blank_change_request_comment_is_refused_naming_the_comment(desk: Desk
 
     assert_problem(take(desk, application_id, "request_changes", {"comment": "   "}), 422, "comment")
     assert outbox_rows(desk.app, "funding.application.changes_requested") == []
+
+
+def test_a_resubmission_is_published_to_notifications_with_the_applicants_note_and_amount(
+    desk: Desk,
+) -> None:
+    application_id = moved_to(desk, "changes_requested")
+    note = {"comment": "Raummiete ergänzt."}
+
+    response = take(desk, application_id, "resubmit", note)
+
+    [row] = outbox_rows(desk.app, "funding.application.resubmitted")
+    data = row.envelope["data"]
+    assert row.consumer == "notifications"
+    assert (data["application_id"], data["comment"]) == (application_id, note["comment"])
+    assert data["requested_cents"] == response.json["requested_cents"]
+    assert data["resubmitted_by"] == desk.user_ids["applicant"]
+
+
+def test_taking_an_application_into_review_is_published_naming_the_caseworker(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No service subscribes yet, so it leaves no outbox row unless someone listens.
+    assert consumers_of("funding.application.review_started") == ()
+    monkeypatch.setattr("shared.outbox.consumers_of", lambda event_type: ("probe",))
+    application_id = moved_to(desk, "in_review")
+
+    [row] = outbox_rows(desk.app, "funding.application.review_started")
+
+    data = row.envelope["data"]
+    assert (data["application_id"], data["started_by"]) == (application_id, desk.user_ids["caseworker"])
 
 
 # --- rejection ----------------------------------------------------------------------------------
@@ -257,7 +288,8 @@ def test_tampering_with_an_audit_row_is_reported_with_the_entry_id(desk: Desk) -
     entries = audit(desk, application_id).json["entries"]
     tampered = entries[1]["id"]
 
-    with builders.session_factory(desk.app).begin() as session:
+    # Someone with the table owner's rights switches the database's guard off first.
+    with builders.session_factory(desk.app).begin() as session, guards_lifted(session, "audit_entry"):
         session.execute(
             text("UPDATE audit_entry SET comment = 'nachträglich geändert' WHERE id = :id"), {"id": tampered}
         )
@@ -270,7 +302,7 @@ def test_a_deleted_audit_row_is_reported_at_the_entry_after_it(desk: Desk) -> No
     application_id = moved_to(desk, "recommended")
     first, second, third = (e["id"] for e in audit(desk, application_id).json["entries"])
 
-    with builders.session_factory(desk.app).begin() as session:
+    with builders.session_factory(desk.app).begin() as session, guards_lifted(session, "audit_entry"):
         session.execute(text("DELETE FROM audit_entry WHERE id = :id"), {"id": second})
 
     assert audit(desk, application_id).json["first_broken_entry"] == third != first
