@@ -36,8 +36,7 @@ def create_admin(url: str, email: str, password: str, language: str) -> str:
         with transaction(make_session_factory(engine)) as session:
             if session.scalar(select(User.id).where(User.email == email)):
                 raise SystemExit(f"{email} hat schon ein Konto / already has an account.")
-            user = identity.create_user(session, email, password, ["admin"], [])
-            user.language = language
+            user = identity.create_user(session, email, password, ["admin"], [], language)
             identity.audit(session, None, "user.created", user.id, email=email, roles=["admin"], via="cli")
             return user.id
     finally:

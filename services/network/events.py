@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.network.models import ContactPerson, Organization, Subscription
+from services.network.models import ContactPerson, Organization, Subscription, User
 from shared.inbox import Handlers
 
 
@@ -70,6 +70,17 @@ def contact_updated(contact: ContactPerson) -> dict[str, Any]:
         "name": contact.name,
         "email": contact.email,
         "language": contact.language,
+    }
+
+
+def user_updated(user: User) -> dict[str, Any]:
+    """The account's whole current state: consumers replace their copy with it."""
+    return {
+        "user_id": user.id,
+        "email": user.email,
+        "language": user.language,
+        "roles": sorted(role.role for role in user.roles),
+        "active": user.active,
     }
 
 

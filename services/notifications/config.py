@@ -39,7 +39,8 @@ def portal_url() -> str:
 
 
 def caseworker_addresses() -> list[str]:
-    """Who hears about new applications (``NOTIFY_CASEWORKERS``, comma-separated, e.g. the team's
-    shared mailbox): network publishes no event with users' roles, so the addresses are set here."""
+    """Addresses that hear about new applications besides network's caseworkers
+    (``NOTIFY_CASEWORKERS``, comma-separated), for an installation that wants the team's shared
+    mailbox told too; empty by default."""
     raw = os.environ.get("NOTIFY_CASEWORKERS", "")
     return sorted({part.strip().lower() for part in raw.split(",") if part.strip()})

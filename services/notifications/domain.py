@@ -61,8 +61,9 @@ PURPOSES = (ADMINISTRATIVE, NEWSLETTER)
 # Audiences (resolved in services.audience):
 ORGANISATION_CONTACTS = "organisation_contacts"  # contact persons of data["organization_id"]
 SUBMITTING_USER = "submitting_user"  # data["submitted_by"], if an event told us the user's address
-CASEWORKERS = "caseworkers"  # the addresses in the NOTIFY_CASEWORKERS setting
+CASEWORKERS = "caseworkers"  # active users with CASEWORKER_ROLE, and NOTIFY_CASEWORKERS addresses
 TOPIC_SUBSCRIBERS = "topic_subscribers"  # consenting subscribers of Route.topic in data["districts"]
+CASEWORKER_ROLE = "caseworker"  # network's role name, as network.user.updated carries it
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ ROUTES: dict[str, Route] = {
     "funding.application.approved": _APPLICANT,
     "funding.application.rejected": _APPLICANT,
     "funding.application.submitted/staff": Route((CASEWORKERS,), ADMINISTRATIVE),
+    # Only the caseworkers: the applicant did it themselves and saw the portal's answer.
+    "funding.application.resubmitted": Route((CASEWORKERS,), ADMINISTRATIVE),
     "funding.call.published": Route((TOPIC_SUBSCRIBERS,), NEWSLETTER, topic="funding_calls"),
     "network.event.published": _KI_EVENT,
     "network.event.updated": _KI_EVENT,

@@ -4,6 +4,7 @@ limit shared by every worker process that sends to the same server."""
 from __future__ import annotations
 
 import contextlib
+import re
 import smtplib
 import time
 from dataclasses import dataclass
@@ -18,6 +19,14 @@ from services.notifications.models import Email
 from shared.db import utcnow
 
 CLOSING = 421  # RFC 5321: the server closes the connection
+# A RCPT refusal that is about us, not the address: Postfix checks the sender only at RCPT
+# ("553 5.1.8 <noreply@…>: Sender address rejected"), and relaying is refused per recipient.
+_ABOUT_US = re.compile(r"\b[45]\.1\.[78]\b|sender address|\brelay", re.IGNORECASE)
+
+
+class ServerProblem(Exception):
+    """The server takes no mail from us as configured: no session (down, greeting, EHLO, STARTTLS,
+    login refused) or the sender refused. The same for every message, so no recipient is at fault."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,8 @@ class RateLimiter:
 
 
 class Mailer:
-    """Opens the connection on the first message and keeps it for the ones after."""
+    """Opens the connection on the first message and keeps it for the ones after. ``wait_turn``
+    paces the caller; ``send`` raises ServerProblem for what is not the recipient's doing."""
 
     def __init__(self, settings: SmtpSettings, limiter: RateLimiter | None = None) -> None:
         self.settings = settings
@@ -87,16 +97,26 @@ class Mailer:
     ) -> None:
         self.close()
 
-    def send(self, message: EmailMessage) -> None:
+    def wait_turn(self) -> None:
+        """Block until the rate limit lets the next message go (before its last check and send)."""
         if self.limiter is not None:
             self.limiter.wait()
+
+    def send(self, message: EmailMessage) -> None:
+        connection = self._connection()
         try:
-            self._connection().send_message(message)
+            connection.send_message(message)
+        except smtplib.SMTPSenderRefused as refused:
+            self.close()
+            raise ServerProblem(f"sender {refused.sender} refused: {_reply(refused)}") from refused
         except smtplib.SMTPRecipientsRefused as refused:
             # smtplib reset the transaction, so the connection serves the next message, unless the
             # server said 421 (closing), after which smtplib closed it.
+            replies = [f"{code} {_text(reply)}" for code, reply in refused.recipients.values()]
             if any(code == CLOSING for code, _ in refused.recipients.values()):
                 self.close()
+            if any(_ABOUT_US.search(reply) for reply in replies):
+                raise ServerProblem(f"recipient refused because of the sender: {replies[0]}") from refused
             raise
         except (smtplib.SMTPException, OSError):
             # After a 421, a drop or a failed DATA the connection's state is unknown: start afresh.
@@ -111,13 +131,33 @@ class Mailer:
 
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is None:
-            smtp = smtplib.SMTP(self.settings.host, self.settings.port, timeout=self.settings.timeout)
+            try:
+                self._smtp = self._open()
+            except (smtplib.SMTPException, OSError) as exc:
+                where = f"{self.settings.host}:{self.settings.port}"
+                raise ServerProblem(f"no SMTP session with {where}: {type(exc).__name__}: {exc}") from exc
+        return self._smtp
+
+    def _open(self) -> smtplib.SMTP:
+        smtp = smtplib.SMTP(self.settings.host, self.settings.port, timeout=self.settings.timeout)
+        try:
+            smtp.ehlo_or_helo_if_needed()  # here, so a refused EHLO counts as the server's problem
             if self.settings.starttls:
                 smtp.starttls()
             if self.settings.username:
                 smtp.login(self.settings.username, self.settings.password or "")
-            self._smtp = smtp
-        return self._smtp
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
+
+
+def _reply(error: smtplib.SMTPResponseException) -> str:
+    return f"{error.smtp_code} {_text(error.smtp_error)}"
 
 
 def build_message(email: Email, sender: str) -> EmailMessage:

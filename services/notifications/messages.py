@@ -29,6 +29,7 @@ DECLARED: dict[str, tuple[str, ...]] = {
     "application_rejected": COMMUNITY_LANGUAGES,
     "application_submitted": COMMUNITY_LANGUAGES,
     "application_submitted_staff": STAFF_LANGUAGES,
+    "application_resubmitted_staff": ("de", "en"),
     "call_published": COMMUNITY_LANGUAGES,
     "digest": COMMUNITY_LANGUAGES,
     "ki_event": COMMUNITY_LANGUAGES,

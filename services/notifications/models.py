@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UtcDateTime, utcnow
@@ -37,6 +37,9 @@ class Recipient(Base):
     # "none": each newsletter message on its own; "daily"/"weekly": collected into one digest.
     digest: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # When (network's envelope occurred_at) the newest event this row reflects happened: an older
+    # event arriving late (e.g. a resync snapshot after an unsubscribe) changes nothing.
+    as_of: Mapped[datetime | None] = mapped_column(UtcDateTime())
     organizations: Mapped[list[RecipientOrganization]] = relationship(cascade="all, delete-orphan")
 
 
@@ -48,14 +51,19 @@ class RecipientOrganization(Base):
 
 
 class KnownUser(Base):
-    """A network user whose address an event told us (password reset, invitation), so emails about
-    what that user did (e.g. submitted an application) can reach them."""
+    """A network user as its events told us (``network.user.updated``; a password reset or an
+    invitation tells the address), so emails about what that user did (e.g. submitted an
+    application) or to staff by role (caseworkers) can reach them."""
 
     __tablename__ = "known_user"
 
     user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     email: Mapped[str] = mapped_column(String(320))
     language: Mapped[str] = mapped_column(String(8), default="de")
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
+    # occurred_at of the network.user.updated applied last: an older one arriving late is ignored
+    as_of: Mapped[datetime | None] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
@@ -124,6 +132,8 @@ class Email(Base):
     correlation_id: Mapped[str] = mapped_column(String(64), default="")
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Runs the server refused us (sender, login), not this recipient: never attempts, never a failure.
+    deferrals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_error: Mapped[str] = mapped_column(Text, default="")

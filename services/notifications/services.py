@@ -55,15 +55,33 @@ def upsert_recipient(session: Session, data: dict[str, Any], source: str = "doub
     return recipient
 
 
-def apply_snapshot(session: Session, data: dict[str, Any]) -> Recipient:
-    """Network's full picture of one contact person (resync): replaces what we hold."""
+def apply_snapshot(
+    session: Session, data: dict[str, Any], occurred_at: datetime | str | None = None
+) -> Recipient | None:
+    """Network's full picture of one contact person (resync, or its organisations changed):
+    replaces what we hold, unless we hold a later one (``occurred_at`` is the envelope's, as the
+    relay may deliver an older event after a newer one); returns the row, None if ignored."""
+    as_of = datetime.fromisoformat(occurred_at) if isinstance(occurred_at, str) else occurred_at
+    current = session.get(Recipient, data["contact_id"], with_for_update=True)
+    if current is not None and _older(as_of, current.as_of):
+        return None
+    if current is not None and _older(as_of, current.unsubscribed_at):
+        # Taken before the unsubscribe we applied (never before network made it): the consent it
+        # shows was withdrawn since; the rest (address, organisations) still holds.
+        data = {**data, "topics": [], "districts": []}
     recipient = upsert_recipient(session, data, source=data.get("consent_source") or "snapshot")
     confirmed = data.get("consent_confirmed_at")
     if confirmed and recipient.topics:
         recipient.consent_confirmed_at = datetime.fromisoformat(str(confirmed))
     else:
         recipient.consent_confirmed_at, recipient.consent_source = None, ""
+    recipient.as_of = as_of or recipient.as_of
     return recipient
+
+
+def _older(moment: datetime | None, than: datetime | None) -> bool:
+    """Without both times there is no order to keep."""
+    return moment is not None and than is not None and moment < than
 
 
 def unsubscribe_recipient(session: Session, contact_id: str) -> None:
@@ -124,6 +142,19 @@ def remember_user(session: Session, user_id: str, email: str, language: str) -> 
     session.add(user)
 
 
+def apply_user_update(session: Session, data: dict[str, Any], occurred_at: datetime) -> None:
+    """Network's current state of an account replaces ours, unless ours is from a later event
+    (the relay may deliver a retried older event after a newer one)."""
+    user = session.get(KnownUser, str(data["user_id"]), with_for_update=True)
+    if user is not None and user.as_of is not None and occurred_at < user.as_of:
+        return
+    user = user or KnownUser(user_id=str(data["user_id"]))
+    user.email, user.language = data["email"].strip().lower(), data.get("language") or "de"
+    user.roles, user.active = sorted(set(data["roles"])), bool(data["active"])
+    user.as_of, user.updated_at = occurred_at, utcnow()
+    session.add(user)
+
+
 def contacts_of_organization(session: Session, organization_id: str) -> list[Recipient]:
     return list(
         session.scalars(
@@ -163,7 +194,14 @@ def _submitting_user(session: Session, route: domain.Route, data: dict[str, Any]
 
 
 def _caseworkers(session: Session, route: domain.Route, data: dict[str, Any]) -> list[domain.Addressee]:
-    return [domain.Addressee(address, "", ("de",)) for address in caseworker_addresses()]
+    """Active users holding network's caseworker role, and any shared mailbox the installation
+    names in NOTIFY_CASEWORKERS."""
+    # Accounts number in the hundreds at most: filtering the JSON roles here is cheap and avoids
+    # dialect-specific JSON queries.
+    active = session.scalars(select(KnownUser).where(KnownUser.active.is_(True)).order_by(KnownUser.email))
+    staff = [(u.email, u.language) for u in active if domain.CASEWORKER_ROLE in u.roles]
+    addresses = staff + [(address, "de") for address in caseworker_addresses()]
+    return [domain.Addressee(email, "", (language,)) for email, language in addresses]
 
 
 def _topic_subscribers(session: Session, route: domain.Route, data: dict[str, Any]) -> list[domain.Addressee]:

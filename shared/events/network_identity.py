@@ -37,3 +37,22 @@ class PasswordResetRequestedV1(PayloadSchema):
     language = Language(required=True)
     reset_url = fields.Url(required=True, require_tld=False)
     invitation = fields.Boolean(load_default=False)
+
+
+@payload("network.user.updated", 1)
+class UserUpdatedV1(PayloadSchema):
+    """Network emits this whenever a user account is created (by an admin, the ``create-admin``
+    command or the demo loader) or changed: its roles replaced, deactivated or reactivated.
+
+    It is the account's whole current state, so consumers replace what they hold about
+    ``user_id`` (``roles`` is the full list, never a difference). ``active`` is false while the
+    account is deactivated: its roles then grant nothing. Events can arrive out of order; a
+    consumer keeps the one with the latest envelope ``occurred_at``. Network keeps no display name
+    for accounts, so there is none here.
+    """
+
+    user_id = Id(required=True)
+    email = fields.Email(required=True)
+    language = Language(load_default=None, allow_none=True)
+    roles = fields.List(fields.String(), required=True)
+    active = fields.Boolean(required=True)

@@ -82,6 +82,12 @@ def about(words: str):  # noqa: ANN201 - a mailbox predicate
     return lambda message: words in message.subject
 
 
+def to_contact(words: str, contact: str = "kontakt@bruecken.example"):  # noqa: ANN201 - a mailbox predicate
+    """The contact person's messages whose subject says ``words``: the submitting user, known to
+    notifications from network.user.updated, gets a copy of each of their own."""
+    return lambda message: message.recipients == (contact,) and words in message.subject
+
+
 def approved_outbox_row(stack: Stack) -> OutboxMessage | None:
     with builders.session_factory(stack.apps.funding)() as session:
         return session.scalar(
@@ -92,7 +98,7 @@ def approved_outbox_row(stack: Stack) -> OutboxMessage | None:
 def test_approval_emails_the_contact_person_exactly_once_in_german(stack: Stack, world: World) -> None:
     approve_application(stack, world, correlation_id="trace-approval-1")
 
-    [message] = stack.mailbox.wait_for(1, timeout=20, predicate=about("bewilligt"))
+    [message] = stack.mailbox.wait_for(1, timeout=20, predicate=to_contact("bewilligt"))
     wait_until(
         lambda: (row := approved_outbox_row(stack)) and row.confirmed_at,
         what="notifications to confirm the approved event to funding",
@@ -104,7 +110,9 @@ def test_approval_emails_the_contact_person_exactly_once_in_german(stack: Stack,
     assert email["Content-Language"] == "de"
     assert "4.000,00 €" in email.get_body(("plain",)).get_content()
     assert "4.000,00 €" in email.get_body(("html",)).get_content()
-    assert len([m for m in stack.mailbox.messages() if about("bewilligt")(m)]) == 1
+    assert len([m for m in stack.mailbox.messages() if to_contact("bewilligt")(m)]) == 1
+    # The submitting user hears too: network.user.updated told notifications the address.
+    stack.mailbox.wait_for(1, timeout=20, predicate=to_contact("bewilligt", "antrag@bruecken.example"))
     with builders.session_factory(stack.apps.notifications)() as session:
         approved = select(Email.correlation_id).where(Email.event_type == "funding.application.approved")
         assert session.scalar(approved) == "trace-approval-1"
@@ -126,7 +134,7 @@ def test_a_change_request_emails_the_contact_person_in_german_with_the_comment(
         )
         assert response.status_code == 200, (action, response.json)
 
-    [message] = stack.mailbox.wait_for(1, timeout=20, predicate=about("Bitte ergänzen"))
+    [message] = stack.mailbox.wait_for(1, timeout=20, predicate=to_contact("Bitte ergänzen"))
 
     email = message.parsed()
     assert message.recipients == ("kontakt@bruecken.example",)
@@ -164,7 +172,9 @@ def test_a_rejection_emails_the_reasons_in_the_contacts_language_without_the_let
     for action, payload, headers in steps:
         assert funding.post(f"{path}/{action}", json=payload, headers=headers).status_code == 200, action
 
-    [message] = stack.mailbox.wait_for(1, timeout=20, predicate=about("rejected"))
+    [message] = stack.mailbox.wait_for(
+        1, timeout=20, predicate=to_contact("rejected", "hello@opendoors.example")
+    )
 
     email = message.parsed()
     assert message.recipients == ("hello@opendoors.example",)
@@ -176,7 +186,7 @@ def test_a_rejection_emails_the_reasons_in_the_contacts_language_without_the_let
 
 def test_redelivered_approval_event_sends_no_second_email(stack: Stack, world: World) -> None:
     approve_application(stack, world)
-    [first] = stack.mailbox.wait_for(1, timeout=20, predicate=about("bewilligt"))
+    [first] = stack.mailbox.wait_for(1, timeout=20, predicate=to_contact("bewilligt"))
     envelope = approved_outbox_row(stack).envelope
     celery = stack.apps.funding.extensions["teilhabe"].celery
 
@@ -189,7 +199,7 @@ def test_redelivered_approval_event_sends_no_second_email(stack: Stack, world: W
         "notifications.handle_event", kwargs={"envelope": later.as_dict()}, queue="notifications"
     )
 
-    messages = stack.mailbox.wait_for(2, timeout=20, predicate=about("bewilligt"))
+    messages = stack.mailbox.wait_for(2, timeout=20, predicate=to_contact("bewilligt"))
     assert [m.message_id for m in messages].count(first.message_id) == 1
     assert "Zweites Projekt" in messages[1].subject
 
@@ -227,7 +237,7 @@ def test_event_whose_broker_message_was_lost_is_resent_and_arrives_once(stack: S
         what="the re-sent event to be confirmed",
     )
     assert row.attempts >= 2
-    assert len([m for m in stack.mailbox.messages() if about("bewilligt")(m)]) == 1
+    assert len([m for m in stack.mailbox.messages() if to_contact("bewilligt")(m)]) == 1
 
 
 def test_event_with_an_invalid_payload_is_kept_as_a_dead_letter_naming_the_field(stack: Stack) -> None:

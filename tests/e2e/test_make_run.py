@@ -131,6 +131,15 @@ def test_make_run_serves_everything_mails_the_demo_flow_and_stops_cleanly(
             what="the approval email in the dev inbox",
         )
         assert "Nähcafé" in approval["subject"] and approval["recipients"] == ["kontakt@bruecken.example"]
+        # The demo caseworker is known to notifications from network's network.user.updated.
+        [announced] = wait_until(
+            lambda: [
+                m for m in call(base, "GET", "/mail/api/messages")[1] if "Neuer Förderantrag" in m["subject"]
+            ],
+            timeout=30,
+            what="the staff email about the submission in the dev inbox",
+        )
+        assert announced["recipients"] == ["caseworker@ki.example"]
     finally:
         output = stop(process) if process.poll() is None else process.communicate()[0]
     assert "Demo-Logins" in output and "gestoppt" in output

@@ -54,8 +54,8 @@ def create_user(
     _check_organizations(session, organization_ids)
     if session.scalar(select(User.id).where(User.email == email)):
         raise Conflict("Diese E-Mail-Adresse hat schon ein Konto / this email has an account.", "email")
-    user = identity.create_user(session, email, None, roles, organization_ids)
-    user.language = str(data.get("language") or "de")
+    language = str(data.get("language") or "de")
+    user = identity.create_user(session, email, None, roles, organization_ids, language)
     details = {"email": email, "roles": sorted(roles), "organization_ids": sorted(organization_ids)}
     identity.audit(session, actor.user_id, "user.created", user.id, **details)
     identity.request_password_reset(session, email, portal_url, now, invitation=True)
@@ -73,6 +73,7 @@ def set_roles(session: Session, actor: Actor, user_id: str, roles: list[str]) ->
     user.roles += [UserRole(role=role) for role in sorted(after - before)]
     changes = {"before": sorted(before), "after": sorted(after)}
     identity.audit(session, actor.user_id, "roles.changed", user.id, **changes)
+    identity.publish_user(session, user)
     if before - after:
         identity.revoke_all_sessions(session, user.id, actor.user_id, "role removed")
     return user
@@ -106,6 +107,7 @@ def set_active(session: Session, actor: Actor, user_id: str, active: bool) -> Us
         _keep_an_admin(session, actor, user, "account")
     user.active = active
     identity.audit(session, actor.user_id, "user.reactivated" if active else "user.deactivated", user.id)
+    identity.publish_user(session, user)
     if not active:
         identity.revoke_all_sessions(session, user.id, actor.user_id, "deactivated")
     return user

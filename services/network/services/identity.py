@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from services.network import events
 from services.network.domain import identity as domain
 from services.network.models import (
     AccountAudit,
@@ -265,16 +266,30 @@ def confirm_password_reset(session: Session, token: str, password: str, now: dat
 
 
 def create_user(
-    session: Session, email: str, password: str | None, roles: list[str], organization_ids: list[str]
+    session: Session,
+    email: str,
+    password: str | None,
+    roles: list[str],
+    organization_ids: list[str],
+    language: str = "de",
 ) -> User:
     """A user with roles and memberships; without a password until they set one by link."""
     user = User(
         email=email.strip().lower(),
         password_hash=domain.hash_password(password) if password else domain.UNUSABLE_PASSWORD,
+        language=language,
+        active=True,
         created_at=utcnow(),
     )
     user.roles = [UserRole(role=role) for role in roles]
     user.memberships = [Membership(organization_id=org) for org in organization_ids]
     session.add(user)
     session.flush()
+    publish_user(session, user)
     return user
+
+
+def publish_user(session: Session, user: User) -> None:
+    """Tell the other services the account's current state (address, roles, active), e.g. so
+    notifications knows whom to mail as a caseworker without asking network."""
+    outbox.record(session, "network.user.updated", 1, events.user_updated(user))

@@ -20,7 +20,7 @@ from services.notifications.schemas.templates import (
 )
 from shared.auth import AuthError
 from shared.celery import nudge
-from shared.errors import Invalid, NotFound
+from shared.errors import Conflict, Invalid, NotFound
 from shared.events import Envelope
 from shared.logging import get_correlation_id
 from shared.web import current_actor, login_required, service_context, unit_of_work
@@ -100,7 +100,11 @@ def _plan_test_send(session: Any, kind: str, body: dict[str, Any], actor_id: str
     addressee = domain.Addressee(body["email"], body["name"], (body["language"],))
     context = messages.sample_context(kind)
     services.plan_emails(session, event, kind, [addressee], context, purpose=domain.ADMINISTRATIVE)
-    return session.scalars(select(Email).where(Email.event_id == event.id)).one()
+    email = session.scalars(select(Email).where(Email.event_id == event.id)).one_or_none()
+    if email is None:
+        # Planning keeps no row, not even a suppressed one, for an erased person's address.
+        raise Conflict("this address belongs to an erased person and is never mailed", field="email")
+    return email
 
 
 def _correlation() -> str:

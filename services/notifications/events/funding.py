@@ -21,6 +21,13 @@ def on_application_submitted(session: Session, event: Envelope) -> None:
     )
 
 
+def on_application_resubmitted(session: Session, event: Envelope) -> None:
+    """The caseworkers hear that an application they sent back for changes is back in review."""
+    data = event.data
+    context = {**_context(data), "requested_cents": data["requested_cents"], "comment": data["comment"]}
+    services.plan_routed(session, event, "application_resubmitted_staff", context)
+
+
 def on_application_approved(session: Session, event: Envelope) -> None:
     _tell_applicant(session, event, "application_approved", approved_cents=event.data["approved_cents"])
 
@@ -51,4 +58,5 @@ HANDLERS: Handlers = {
     ("funding.application.approved", 1): on_application_approved,
     ("funding.application.changes_requested", 1): on_changes_requested,
     ("funding.application.rejected", 1): on_application_rejected,
+    ("funding.application.resubmitted", 1): on_application_resubmitted,
 }

@@ -1,6 +1,9 @@
-"""Notifications' handlers for network's identity events: ended sessions, password-reset emails."""
+"""Notifications' handlers for network's identity events: ended sessions, password-reset emails,
+the accounts' current state."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -27,7 +30,13 @@ def on_password_reset_requested(session: Session, event: Envelope) -> None:
     )
 
 
+def on_user_updated(session: Session, event: Envelope) -> None:
+    """Keep our copy of the account current: its address, and its roles for staff mail."""
+    services.apply_user_update(session, event.data, datetime.fromisoformat(event.occurred_at))
+
+
 HANDLERS: Handlers = {
     ("network.user.sessions_revoked", 1): on_sessions_revoked,
     ("network.user.password_reset_requested", 1): on_password_reset_requested,
+    ("network.user.updated", 1): on_user_updated,
 }

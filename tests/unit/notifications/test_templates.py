@@ -14,7 +14,7 @@ import pytest
 from services.notifications import domain, messages
 
 PAIRS = [(kind, language) for kind, languages in messages.DECLARED.items() for language in languages]
-STAFF_ONLY = {"application_submitted_staff"}
+STAFF_ONLY = {"application_submitted_staff", "application_resubmitted_staff"}
 
 
 class _Html(HTMLParser):
