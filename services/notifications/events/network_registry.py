@@ -25,7 +25,7 @@ def on_contact_updated(session: Session, event: Envelope) -> None:
 
 def on_contact_snapshot(session: Session, event: Envelope) -> None:
     """Network's picture of one contact person, sent when notifications asked for a resync."""
-    services.apply_snapshot(session, event.data)
+    services.apply_snapshot(session, event.data, occurred_at=event.occurred_at)
 
 
 HANDLERS: Handlers = {

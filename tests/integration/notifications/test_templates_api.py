@@ -119,6 +119,22 @@ def test_a_test_send_to_a_suppressed_address_is_logged_but_never_sent(
     assert (email.status, email.event_type) == ("suppressed", "notifications.template.test")
 
 
+def test_a_test_send_to_an_erased_persons_address_is_refused_naming_the_field_and_keeps_no_row(
+    apps: Apps, notifications: FlaskClient, staff: dict[str, str]
+) -> None:
+    contact_id = helpers.subscribe(apps.notifications, "weg@verein.example")
+    helpers.deliver(apps.notifications, helpers.event("network.contact.erased", contact_id=contact_id))
+
+    response = notifications.post(
+        f"{TEMPLATES}/call_published/test-send", json={"email": "Weg@Verein.example"}, headers=staff
+    )
+
+    assert response.status_code == 409
+    [reason] = response.json["errors"]["email"]
+    assert "erased" in reason
+    assert helpers.emails(apps.notifications) == []
+
+
 def test_a_test_send_arrives_through_the_worker_in_the_chosen_language_and_is_logged(
     stack: Stack, tokens: TokenMaker
 ) -> None:
