@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.notifications import domain
 from services.notifications.mailer import Mailer, RateLimiter, ServerProblem, SmtpSettings, build_message
 from services.notifications.models import Email
-from services.notifications.services import known_addresses, suppress
+from services.notifications.services.planning import known_addresses
+from services.notifications.services.suppressions import suppress
 from shared.celery import nudge
 from shared.db import transaction, utcnow
 

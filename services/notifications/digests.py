@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from services.notifications import domain
 from services.notifications.models import DigestItem, Email, Recipient
-from services.notifications.services import email_row, known_addresses, render
+from services.notifications.services.planning import email_row, known_addresses, render
 from shared.db import utcnow
 from shared.events import Envelope
 

@@ -7,9 +7,9 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.notifications import services
 from services.notifications.models import Email
 from services.notifications.schemas.deliveries import DeliveryQuerySchema, DeliverySchema
+from services.notifications.services import deliveries
 from shared.auth import AuthError
 from shared.web import current_actor, login_required, unit_of_work
 
@@ -29,4 +29,4 @@ class Deliveries(MethodView):
             raise AuthError("only KI staff see the delivery log", status=403)
         event_id = str(query["event_id"]) if query["event_id"] else None
         with unit_of_work() as session:
-            return services.delivery_log(session, event_id, query["recipient"])
+            return deliveries.delivery_log(session, event_id, query["recipient"])

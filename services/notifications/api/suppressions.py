@@ -7,9 +7,9 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.notifications import services
 from services.notifications.models import Suppression
 from services.notifications.schemas.suppressions import SuppressionQuerySchema, SuppressionSchema
+from services.notifications.services import suppressions
 from shared.auth import AuthError
 from shared.web import current_actor, login_required, unit_of_work
 
@@ -34,7 +34,7 @@ class Suppressions(MethodView):
         """Suppressed addresses, newest first; lifted ones only with ``include_lifted``."""
         _require_staff()
         with unit_of_work() as session:
-            return services.suppressions(session, query["address"], query["include_lifted"])
+            return suppressions.suppressions(session, query["address"], query["include_lifted"])
 
 
 @blp.route("/<int:suppression_id>/lift")
@@ -45,4 +45,4 @@ class LiftSuppression(MethodView):
         """Mail the address again (e.g. the mailbox exists after all); erased persons stay suppressed."""
         actor_id = _require_staff()
         with unit_of_work() as session:
-            return services.lift_suppression(session, suppression_id, actor_id)
+            return suppressions.lift_suppression(session, suppression_id, actor_id)

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from services.notifications import domain, messages, services
+from services.notifications import domain, messages
 from services.notifications.models import Email
 from services.notifications.schemas.templates import (
     PreviewQuerySchema,
@@ -18,6 +18,7 @@ from services.notifications.schemas.templates import (
     TestSendRequestSchema,
     TestSendSchema,
 )
+from services.notifications.services import planning
 from shared.auth import AuthError
 from shared.celery import nudge
 from shared.errors import Conflict, Invalid, NotFound
@@ -99,7 +100,7 @@ def _plan_test_send(session: Any, kind: str, body: dict[str, Any], actor_id: str
     event = Envelope(TEST_EVENT_TYPE, 1, "notifications", data, correlation_id=_correlation())
     addressee = domain.Addressee(body["email"], body["name"], (body["language"],))
     context = messages.sample_context(kind)
-    services.plan_emails(session, event, kind, [addressee], context, purpose=domain.ADMINISTRATIVE)
+    planning.plan_emails(session, event, kind, [addressee], context, purpose=domain.ADMINISTRATIVE)
     email = session.scalars(select(Email).where(Email.event_id == event.id)).one_or_none()
     if email is None:
         # Planning keeps no row, not even a suppressed one, for an erased person's address.

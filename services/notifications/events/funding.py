@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.notifications import services
 from services.notifications.config import portal_url
+from services.notifications.services import planning
 from shared.events import Envelope
 from shared.inbox import Handlers
 
@@ -16,7 +16,7 @@ def on_application_submitted(session: Session, event: Envelope) -> None:
     data = event.data
     _tell_applicant(session, event, "application_submitted", requested_cents=data["requested_cents"])
     context = {**_context(data), "requested_cents": data["requested_cents"]}
-    services.plan_routed(
+    planning.plan_routed(
         session, event, "application_submitted_staff", context, route_key=f"{event.type}/staff"
     )
 
@@ -25,7 +25,7 @@ def on_application_resubmitted(session: Session, event: Envelope) -> None:
     """The caseworkers hear that an application they sent back for changes is back in review."""
     data = event.data
     context = {**_context(data), "requested_cents": data["requested_cents"], "comment": data["comment"]}
-    services.plan_routed(session, event, "application_resubmitted_staff", context)
+    planning.plan_routed(session, event, "application_resubmitted_staff", context)
 
 
 def on_application_approved(session: Session, event: Envelope) -> None:
@@ -43,7 +43,7 @@ def on_application_rejected(session: Session, event: Envelope) -> None:
 def _tell_applicant(session: Session, event: Envelope, kind: str, **details: Any) -> None:
     """An email of ``kind`` to the applicant organisation's contact persons and the submitting user:
     administrative, about their own application, so no newsletter consent is needed."""
-    services.plan_routed(session, event, kind, {**_context(event.data), **details})
+    planning.plan_routed(session, event, kind, {**_context(event.data), **details})
 
 
 def _context(data: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from services.notifications import services
+from services.notifications.services import planning
 from shared.events import Envelope
 from shared.inbox import Handlers
 
@@ -27,7 +27,7 @@ def on_call_published(session: Session, event: Envelope) -> None:
         "closes_time": _berlin_time(data["closes_at"]),
         "portal_link": data["portal_url"],
     }
-    services.plan_routed(session, event, "call_published", context)
+    planning.plan_routed(session, event, "call_published", context)
 
 
 def _berlin(moment: str | datetime) -> datetime:

@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from services.notifications import services
 from services.notifications.config import portal_url
+from services.notifications.services import planning
 from shared.events import Envelope
 from shared.inbox import Handlers
 
@@ -23,7 +23,7 @@ def on_report_due(session: Session, event: Envelope) -> None:
         "due_on": date.fromisoformat(data["due_on"]).strftime("%d.%m.%Y"),
         "days_before": data["days_before"],
     }
-    services.plan_routed(session, event, "report_due", context)
+    planning.plan_routed(session, event, "report_due", context)
 
 
 HANDLERS: Handlers = {

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from services.notifications import domain, ical, services
+from services.notifications import domain, ical
 from services.notifications.config import Settings
+from services.notifications.services import audiences, planning, recipients
 from shared.events import Envelope
 from shared.inbox import Handlers
 
@@ -25,23 +26,23 @@ def on_contact_optin_requested(session: Session, event: Envelope) -> None:
     addressee = domain.Addressee(data["email"], data["name"], (data["language"],))
     context = {"confirm_url": data["confirm_url"], "preferences_url": data.get("preferences_url", "")}
     # Administrative: the confirmation link of a subscription the person just asked for.
-    services.plan_emails(
+    planning.plan_emails(
         session, event, "subscription_confirm", [addressee], context, purpose=domain.ADMINISTRATIVE
     )
 
 
 def on_contact_subscribed(session: Session, event: Envelope) -> None:
-    recipient = services.upsert_recipient(session, event.data)
+    recipient = recipients.upsert_recipient(session, event.data)
     if event.data.get("preferences_url"):
         recipient.preferences_url = event.data["preferences_url"]
 
 
 def on_contact_unsubscribed(session: Session, event: Envelope) -> None:
-    services.unsubscribe_recipient(session, event.data["contact_id"])
+    recipients.unsubscribe_recipient(session, event.data["contact_id"])
 
 
 def on_contact_erased(session: Session, event: Envelope) -> None:
-    services.erase_recipient(session, event.data["contact_id"])
+    recipients.erase_recipient(session, event.data["contact_id"])
 
 
 def on_registration_changed(session: Session, event: Envelope) -> None:
@@ -54,7 +55,7 @@ def on_registration_changed(session: Session, event: Envelope) -> None:
     }
     attendee = ical.Attendee(data["email"], data["name"])
     calendar = _invitation(data, _participant_method(data), attendee)
-    services.plan_emails(
+    planning.plan_emails(
         session,
         event,
         "ki_event_registration",
@@ -89,11 +90,11 @@ def _announce(session: Session, event: Envelope, method: str) -> None:
     """The KI event to the audience domain.ROUTES gives (subscribers of its topics and districts)."""
     route = domain.route_of(event.type)
     context = {**_event_context(event.data), "change": event.type.rsplit(".", 1)[1]}
-    services.plan_emails(
+    planning.plan_emails(
         session,
         event,
         "ki_event",
-        services.audience(session, route, event.data),
+        audiences.audience(session, route, event.data),
         context,
         purpose=route.purpose,
         calendar=_invitation(event.data, method),

@@ -7,7 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from services.notifications import domain, services
+from services.notifications import domain
+from services.notifications.services import planning, recipients
 from shared.events import Envelope
 from shared.inbox import Handlers
 from shared.revocation import on_sessions_revoked
@@ -17,7 +18,7 @@ def on_password_reset_requested(session: Session, event: Envelope) -> None:
     """Administrative: the person asked for it (or an admin invited them). The user's address is
     remembered, so mail about what the user does later (e.g. a submitted application) reaches them."""
     data = event.data
-    services.remember_user(session, str(data["user_id"]), data["email"], data["language"])
+    recipients.remember_user(session, str(data["user_id"]), data["email"], data["language"])
     addressee = domain.Addressee(data["email"], "", (data["language"],))
     context = {
         "reset_url": data["reset_url"],
@@ -25,14 +26,14 @@ def on_password_reset_requested(session: Session, event: Envelope) -> None:
         "email": data["email"],
         "invitation": bool(data.get("invitation")),
     }
-    services.plan_emails(
+    planning.plan_emails(
         session, event, "password_reset", [addressee], context, purpose=domain.ADMINISTRATIVE
     )
 
 
 def on_user_updated(session: Session, event: Envelope) -> None:
     """Keep our copy of the account current: its address, and its roles for staff mail."""
-    services.apply_user_update(session, event.data, datetime.fromisoformat(event.occurred_at))
+    recipients.apply_user_update(session, event.data, datetime.fromisoformat(event.occurred_at))
 
 
 HANDLERS: Handlers = {

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from services.notifications import domain, services
+from services.notifications import domain
+from services.notifications.services import planning, recipients
 from shared.events import Envelope
 from shared.inbox import Handlers
 
@@ -14,18 +15,18 @@ def on_registration_requested(session: Session, event: Envelope) -> None:
     addressee = domain.Addressee(data["email"], data["contact_name"], (data["language"],))
     context = {"organization_name": data["organization_name"], "confirm_url": data["confirm_url"]}
     # Administrative: the confirmation of a registration the person just made themselves.
-    services.plan_emails(
+    planning.plan_emails(
         session, event, "registration_confirm", [addressee], context, purpose=domain.ADMINISTRATIVE
     )
 
 
 def on_contact_updated(session: Session, event: Envelope) -> None:
-    services.update_recipient_contact(session, event.data)
+    recipients.update_recipient_contact(session, event.data)
 
 
 def on_contact_snapshot(session: Session, event: Envelope) -> None:
     """Network's picture of one contact person, sent when notifications asked for a resync."""
-    services.apply_snapshot(session, event.data, occurred_at=event.occurred_at)
+    recipients.apply_snapshot(session, event.data, occurred_at=event.occurred_at)
 
 
 HANDLERS: Handlers = {

@@ -1,4 +1,4 @@
-"""The consent rule at the one choke point (services.plan_emails): administrative messages about a
+"""The consent rule at the one choke point (planning.plan_emails): administrative messages about a
 person's own matters go out without newsletter consent; everything else needs a confirmed opt-in;
 nobody on the suppression list is mailed. Refused emails are kept as ``suppressed`` rows, never sent."""
 
@@ -8,8 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from services.notifications import delivery, domain, services
+from services.notifications import delivery, domain
 from services.notifications.mailer import SmtpSettings
+from services.notifications.services import planning, suppressions
 from shared.mailbox import SmtpServer
 from tests.conftest import Apps
 from tests.integration.notifications import helpers
@@ -29,7 +30,7 @@ def plan(apps: Apps, address: str, purpose: str, event_type: str = "funding.call
     with helpers.session_of(apps.notifications) as session:
         addressee = [domain.Addressee(address, "Ayşe Yılmaz", ("de",))]
         event = helpers.event(event_type)
-        return services.plan_emails(
+        return planning.plan_emails(
             session, event, "application_approved", addressee, APPROVED, purpose=purpose
         )
 
@@ -91,7 +92,7 @@ def test_an_unsubscribed_contact_gets_administrative_mail_but_no_newsletter(apps
 
 def test_a_suppressed_address_gets_not_even_administrative_mail(apps: Apps) -> None:
     with helpers.session_of(apps.notifications) as session:
-        services.suppress(session, "Kaputt@verein.example", "unknown_mailbox")
+        suppressions.suppress(session, "Kaputt@verein.example", "unknown_mailbox")
 
     assert plan(apps, "kaputt@verein.example", "administrative", "funding.application.approved") == 0
 
@@ -104,7 +105,7 @@ def test_an_address_suppressed_after_planning_is_not_sent(
 ) -> None:
     plan(apps, "spaeter@verein.example", "administrative", "funding.application.approved")
     with helpers.session_of(apps.notifications) as session:
-        services.suppress(session, "spaeter@verein.example", "unknown_mailbox")
+        suppressions.suppress(session, "spaeter@verein.example", "unknown_mailbox")
 
     report = send(apps, smtp)
 
@@ -115,10 +116,10 @@ def test_an_address_suppressed_after_planning_is_not_sent(
 
 def test_a_lifted_suppression_lets_mail_through_again(apps: Apps) -> None:
     with helpers.session_of(apps.notifications) as session:
-        services.suppress(session, "wieder@verein.example", "unknown_mailbox")
+        suppressions.suppress(session, "wieder@verein.example", "unknown_mailbox")
     [suppression] = helpers.suppressions(apps.notifications)
     with helpers.session_of(apps.notifications) as session:
-        services.lift_suppression(session, suppression.id, "staff-user")
+        suppressions.lift_suppression(session, suppression.id, "staff-user")
 
     assert plan(apps, "wieder@verein.example", "administrative", "funding.application.approved") == 1
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from services.notifications import delivery, domain, services
+from services.notifications import delivery, domain
 from services.notifications.mailer import RateLimiter, SmtpSettings
 from services.notifications.models import Email
+from services.notifications.services import planning, suppressions
 from shared.mailbox import SmtpServer
 from tests.conftest import Apps, Stack
 from tests.integration.notifications import helpers
@@ -51,7 +52,7 @@ def plan(apps: Apps, *addresses: str, purpose: str = domain.ADMINISTRATIVE) -> N
     event = helpers.event("funding.application.approved")
     addressees = [domain.Addressee(a, "Ayşe Yılmaz", ("de",)) for a in addresses]
     with helpers.session_of(apps.notifications) as session:
-        services.plan_emails(session, event, "application_approved", addressees, APPROVED, purpose=purpose)
+        planning.plan_emails(session, event, "application_approved", addressees, APPROVED, purpose=purpose)
 
 
 def send(apps: Apps, smtp: SmtpSettings, **options: object) -> delivery.DeliveryReport:
@@ -114,7 +115,7 @@ def test_an_address_that_may_no_longer_be_mailed_while_its_batch_is_sent_is_not_
             helpers.deliver(app, unsubscribed)
         else:
             with helpers.session_of(app) as session:
-                services.suppress(session, SECOND, "complaint")
+                suppressions.suppress(session, SECOND, "complaint")
 
     report = send(apps, smtp, limiter=MeanwhileOnSecondTurn(redis_url, meanwhile))
 

@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from services.notifications import delivery, digests, domain, services
+from services.notifications import delivery, digests, domain
 from services.notifications.mailer import SmtpSettings
 from services.notifications.models import DigestItem
+from services.notifications.services import planning
 from shared.db import utcnow
 from shared.mailbox import SmtpServer
 from tests.conftest import Apps
@@ -34,7 +35,7 @@ def announce(apps: Apps, title: str, purpose: str = "newsletter") -> int:
     addressee = [domain.Addressee(ADDRESS, "Ayşe Yılmaz", ("tr",))]
     with helpers.session_of(apps.notifications) as session:
         context = {**APPROVED, "title": title}
-        return services.plan_emails(
+        return planning.plan_emails(
             session, event, "application_approved", addressee, context, purpose=purpose
         )
 

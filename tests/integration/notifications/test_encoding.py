@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from services.notifications import delivery, domain, services
+from services.notifications import delivery, domain
 from services.notifications.mailer import SmtpSettings
+from services.notifications.services import planning
 from shared.mailbox import ReceivedMessage, SmtpServer
 from tests.conftest import Apps
 from tests.integration.notifications import helpers
@@ -37,7 +38,7 @@ def send_approval(
     context = {"title": TITLE, "approved_cents": 400_000, "portal_link": "http://portal.test/a/1"}
     addressee = domain.Addressee(f"{language}@verein.example", name, (language,))
     with helpers.session_of(apps.notifications) as session:
-        services.plan_emails(
+        planning.plan_emails(
             session, event, "application_approved", [addressee], context, purpose=domain.ADMINISTRATIVE
         )
     report = delivery.deliver_pending(builders.session_factory(apps.notifications), smtp)

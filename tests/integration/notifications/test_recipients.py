@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from services.notifications import domain, services
+from services.notifications import domain
 from services.notifications.models import DigestItem, Email
+from services.notifications.services import planning, recipients
 from shared.events import load_envelope
 from tests.conftest import Apps
 from tests.integration.notifications import helpers
@@ -51,7 +52,7 @@ def test_unsubscribing_withdraws_the_consent_but_keeps_the_organisation_contact(
     assert recipient.topics == [] and recipient.consent_confirmed_at is None
     assert recipient.unsubscribed_at is not None
     with helpers.session_of(app) as session:
-        assert [r.email for r in services.contacts_of_organization(session, ORG)] == [
+        assert [r.email for r in recipients.contacts_of_organization(session, ORG)] == [
             "kontakt@bruecken.example"
         ]
 
@@ -62,11 +63,11 @@ def test_unsubscribing_cancels_newsletter_mail_still_waiting_but_not_administrat
     addressee = [domain.Addressee("kontakt@bruecken.example", "Ayşe", ("de",))]
     with helpers.session_of(app) as session:
         newsletter = helpers.event("funding.call.published")
-        services.plan_emails(
+        planning.plan_emails(
             session, newsletter, "application_approved", addressee, APPROVED, purpose="newsletter"
         )
         decision = helpers.event("funding.application.approved")
-        services.plan_emails(
+        planning.plan_emails(
             session, decision, "application_approved", addressee, APPROVED, purpose="administrative"
         )
 
@@ -85,7 +86,7 @@ def test_erasure_forgets_the_person_and_keeps_only_a_hash_on_the_suppression_lis
     contact_id = helpers.subscribe(app, "weg@verein.example", organization_ids=(ORG,))
     with helpers.session_of(app) as session:
         addressee = [domain.Addressee("weg@verein.example", "Weg", ("de",))]
-        services.plan_emails(
+        planning.plan_emails(
             session,
             helpers.event("funding.call.published"),
             "application_approved",
@@ -126,7 +127,7 @@ def test_erasure_drops_the_persons_waiting_digest_items(apps: Apps) -> None:
     with helpers.session_of(app) as session:
         addressee = [domain.Addressee("tag@verein.example", "Tag", ("de",))]
         call = helpers.event("funding.call.published")
-        services.plan_emails(session, call, "application_approved", addressee, APPROVED, purpose="newsletter")
+        planning.plan_emails(session, call, "application_approved", addressee, APPROVED, purpose="newsletter")
         assert session.scalar(select(DigestItem.contact_id)) == contact_id
 
     helpers.deliver(app, helpers.event("network.contact.erased", contact_id=contact_id))
@@ -222,7 +223,7 @@ def test_a_contact_person_added_in_network_becomes_an_addressee_of_the_organisat
     pass_on_snapshots(apps)
 
     with helpers.session_of(apps.notifications) as session:
-        [olena] = services.contacts_of_organization(session, organisation.id)
+        [olena] = recipients.contacts_of_organization(session, organisation.id)
         assert (olena.email, olena.language, olena.consent_confirmed_at) == (
             "olena@bruecken.example",
             "uk",

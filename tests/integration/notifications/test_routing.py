@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from services.notifications import domain, services
+from services.notifications import domain
+from services.notifications.services import audiences, planning
 from tests.conftest import Apps
 from tests.integration.notifications import helpers
 from tests.integration.notifications.helpers import APPROVED
@@ -27,7 +28,7 @@ def know_user(apps: Apps, email: str, user_id: str = SUBMITTER, language: str = 
 def audience_of(apps: Apps, event_type: str, **data: Any) -> list[str]:
     payload = {**helpers.event(event_type).data, **data}
     with helpers.session_of(apps.notifications) as session:
-        found = services.audience(session, domain.route_of(event_type), payload)
+        found = audiences.audience(session, domain.route_of(event_type), payload)
         return sorted({a.email for a in found})
 
 
@@ -144,7 +145,7 @@ def test_a_person_in_two_matching_organisations_gets_one_email(apps: Apps) -> No
     call = helpers.event("funding.call.published", districts=[])
 
     with helpers.session_of(app) as session:
-        planned = services.plan_routed(session, call, "application_approved", APPROVED)
+        planned = planning.plan_routed(session, call, "application_approved", APPROVED)
 
     assert planned == 1
     assert sent_to(apps, "funding.call.published") == ["beide@verein.example"]
@@ -154,6 +155,6 @@ def test_a_person_in_two_matching_organisations_gets_one_email(apps: Apps) -> No
 
 def test_an_event_type_without_a_route_is_an_error_not_silence(apps: Apps) -> None:
     with helpers.session_of(apps.notifications) as session, pytest.raises(LookupError, match="no route"):
-        services.plan_routed(
+        planning.plan_routed(
             session, helpers.event("funding.application.withdrawn"), "application_approved", APPROVED
         )

@@ -16,9 +16,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
 from sqlalchemy import update
 
-from services.notifications import delivery, domain, services
+from services.notifications import delivery, domain
 from services.notifications.mailer import SmtpSettings
 from services.notifications.models import Email
+from services.notifications.services import planning
 from shared.db import utcnow
 from shared.mailbox import SmtpServer
 from tests.conftest import Apps
@@ -79,7 +80,7 @@ def plan(apps: Apps, *addresses: str) -> None:
     event = helpers.event("funding.application.approved")
     addressees = [domain.Addressee(a, "Ayşe Yılmaz", ("de",)) for a in addresses]
     with helpers.session_of(apps.notifications) as session:
-        services.plan_emails(
+        planning.plan_emails(
             session, event, "application_approved", addressees, APPROVED, purpose=domain.ADMINISTRATIVE
         )
 

@@ -15,9 +15,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from services.notifications import delivery, domain, services
+from services.notifications import delivery, domain
 from services.notifications.mailer import RateLimiter, SmtpSettings
 from services.notifications.models import Email
+from services.notifications.services import planning
 from shared.db import utcnow
 from shared.mailbox import SmtpServer
 from tests.conftest import Apps, Stack
@@ -41,7 +42,7 @@ def plan(apps: Apps, *addresses: str) -> str:
     event = helpers.event("funding.application.approved")
     with helpers.session_of(apps.notifications) as session:
         addressees = [domain.Addressee(a, "Ayşe Yılmaz", ("de",)) for a in addresses]
-        services.plan_emails(
+        planning.plan_emails(
             session, event, "application_approved", addressees, APPROVED, purpose="administrative"
         )
     return event.id

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.notifications import services
 from services.notifications.models import Recipient
+from services.notifications.services import recipients
 from shared.db import utcnow
 from shared.events.samples import load_sample
 from tests.conftest import Apps
@@ -24,7 +24,7 @@ def snapshot(contact_id: str, **data: Any) -> dict[str, Any]:
 
 def apply(apps: Apps, data: dict[str, Any], occurred_at: datetime) -> Recipient | None:
     with helpers.session_of(apps.notifications) as session:
-        return services.apply_snapshot(session, data, occurred_at=occurred_at.isoformat())
+        return recipients.apply_snapshot(session, data, occurred_at=occurred_at.isoformat())
 
 
 def unsubscribe(apps: Apps, contact_id: str) -> None:

@@ -7,7 +7,8 @@ import uuid
 import pytest
 from flask.testing import FlaskClient
 
-from services.notifications import domain, services
+from services.notifications import domain
+from services.notifications.services import planning, suppressions
 from tests.conftest import Apps
 from tests.integration.notifications import helpers
 from tests.support.tokens import TokenMaker
@@ -22,7 +23,7 @@ def notifications(apps: Apps) -> FlaskClient:
 
 def suppressed(apps: Apps, address: str, reason: str = "unknown_mailbox") -> int:
     with helpers.session_of(apps.notifications) as session:
-        services.suppress(session, address, reason, str(uuid.uuid4()), detail="550 5.1.1 Mailbox unknown")
+        suppressions.suppress(session, address, reason, str(uuid.uuid4()), detail="550 5.1.1 Mailbox unknown")
     return max(s.id for s in helpers.suppressions(apps.notifications))
 
 
@@ -72,7 +73,7 @@ def test_lifting_a_suppression_lets_mail_through_and_records_who_lifted_it(
     with helpers.session_of(apps.notifications) as session:
         addressee = [domain.Addressee("kaputt@verein.example", "", ("de",))]
         event = helpers.event("funding.application.approved")
-        planned = services.plan_emails(
+        planned = planning.plan_emails(
             session, event, "application_approved", addressee, helpers.APPROVED, purpose="administrative"
         )
     assert planned == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from services.notifications import services
+from services.notifications.services import suppressions
 from tests.conftest import Apps, Stack
 from tests.integration.notifications import helpers
 from tests.support.tokens import TokenMaker
@@ -107,7 +107,7 @@ def test_a_test_send_to_a_suppressed_address_is_logged_but_never_sent(
     apps: Apps, notifications: FlaskClient, staff: dict[str, str]
 ) -> None:
     with helpers.session_of(apps.notifications) as session:
-        services.suppress(session, "weg@verein.example", "unknown_mailbox")
+        suppressions.suppress(session, "weg@verein.example", "unknown_mailbox")
 
     response = notifications.post(
         f"{TEMPLATES}/call_published/test-send", json={"email": "weg@verein.example"}, headers=staff

@@ -12,9 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from services.network.models import Subscription
-from services.notifications import delivery, services
+from services.notifications import delivery
 from services.notifications.mailer import SmtpSettings
 from services.notifications.models import Recipient
+from services.notifications.services import planning, recipients
 from shared.events import load_envelope
 from shared.mailbox import SmtpServer
 from tests.conftest import Apps
@@ -63,7 +64,7 @@ def subscribed_through_network(apps: Apps) -> None:
 def newsletter_received(apps: Apps, smtp: SmtpSettings, smtp_server: SmtpServer):  # type: ignore[no-untyped-def]
     call = helpers.event("funding.call.published", districts=[])
     with helpers.session_of(apps.notifications) as session:
-        assert services.plan_routed(session, call, "application_approved", APPROVED) == 1
+        assert planning.plan_routed(session, call, "application_approved", APPROVED) == 1
     delivery.deliver_pending(builders.session_factory(apps.notifications), smtp)
     [message] = smtp_server.mailbox.wait_for(1)
     return message.parsed()
@@ -110,7 +111,7 @@ def test_the_one_click_post_unsubscribes_without_login_or_cookies_and_notificati
     assert pass_on(apps, "network.contact.unsubscribed") == 1
     call = helpers.event("funding.call.published", districts=[])
     with helpers.session_of(apps.notifications) as session:
-        assert services.plan_routed(session, call, "application_approved", APPROVED) == 0
+        assert planning.plan_routed(session, call, "application_approved", APPROVED) == 0
 
 
 def test_a_second_one_click_post_changes_nothing_more(
@@ -160,8 +161,8 @@ def test_administrative_mail_carries_no_unsubscribe_header(
     with helpers.session_of(apps.notifications) as session:
         [contact] = session.scalars(select(Recipient)).all()
         decision = helpers.event("funding.application.approved")
-        addressees = services.addressees_of([contact])
-        services.plan_emails(
+        addressees = recipients.addressees_of([contact])
+        planning.plan_emails(
             session, decision, "application_approved", addressees, APPROVED, purpose="administrative"
         )
     delivery.deliver_pending(builders.session_factory(apps.notifications), smtp)
