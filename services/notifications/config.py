@@ -25,6 +25,7 @@ class Settings(ServiceSettings):
             password=os.environ.get("SMTP_PASSWORD") or None,
             sender=os.environ.get("MAIL_FROM", "Kommunales Integrationszentrum <noreply@ki.example>"),
             rate_per_second=env_float("SMTP_RATE_PER_SECOND", 0.0),
+            ca_file=os.environ.get("SMTP_CA_FILE") or None,
         )
         return cls(
             **cls.base_from_env("notifications"),

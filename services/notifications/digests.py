@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from services.notifications import domain
 from services.notifications.models import DigestItem, Email, Recipient
 from services.notifications.services.planning import email_row, known_addresses, render
+from services.notifications.services.recipients import languages_of_organizations
 from shared.db import utcnow
 from shared.events import Envelope
 
@@ -52,7 +53,8 @@ def _plan_digest(
         "items": [{"subject": i.subject, "text": i.body_text} for i in items],
         "preferences_url": recipient.preferences_url,
     }
-    addressee = domain.Addressee(recipient.email, recipient.name, (recipient.language,))
+    fallback = languages_of_organizations(session, [recipient.contact_id]).get(recipient.contact_id, [])
+    addressee = domain.Addressee(recipient.email, recipient.name, (recipient.language, *fallback))
     _plan_digest_email(session, event, addressee, context)
 
 

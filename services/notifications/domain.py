@@ -135,19 +135,23 @@ _UNKNOWN_MAILBOX = re.compile(
     r"user not found",
     re.IGNORECASE,
 )
-_ENHANCED = re.compile(r"\b5\.1\.\d{1,3}\b")
+# RFC 3463/7505 codes about the destination address: 5.1.1 bad mailbox, 5.1.2 bad system, 5.1.3 bad
+# syntax, 5.1.6 moved without forwarding, 5.1.10 null MX. Not 5.1.7/5.1.8 (the *sender*) nor 5.1.0.
+_ENHANCED = re.compile(r"\b5\.1\.(1|2|3|6|10)\b")
 
 
 def is_unknown_mailbox(code: int | None, reply: str) -> bool:
-    """A permanent "this mailbox does not exist" answer (RFC 3463 5.1.x, or 550/551/553 saying so),
-    as opposed to a 5xx for policy or content, which fails the one email but keeps the address."""
+    """A permanent "this mailbox does not exist" answer (an enhanced code about the destination,
+    or 550/551/553 saying so), as opposed to a 5xx for policy, content or our sender address,
+    which fails the one email but keeps the address."""
     if code is None or not 500 <= code < 600:
         return False
     return bool(_ENHANCED.search(reply)) or (code in (550, 551, 553) and bool(_UNKNOWN_MAILBOX.search(reply)))
 
 
-def erased_key(address: str) -> str:
-    """How the suppression list remembers an erased person's address without keeping it."""
+def address_key(address: str) -> str:
+    """An address recognisable without keeping it: how the suppression list remembers an erased
+    person, and how KI-event participants are known."""
     return "sha256:" + hashlib.sha256(address.strip().lower().encode()).hexdigest()
 
 

@@ -4,8 +4,10 @@ limit shared by every worker process that sends to the same server."""
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import re
 import smtplib
+import ssl
 import time
 from dataclasses import dataclass
 from email.headerregistry import Address
@@ -39,6 +41,7 @@ class SmtpSettings:
     sender: str = "Kommunales Integrationszentrum <noreply@ki.example>"
     timeout: float = 30.0
     rate_per_second: float = 0.0  # SMTP_RATE_PER_SECOND; 0: no limit
+    ca_file: str | None = None  # SMTP_CA_FILE: trust only this CA bundle (a private CA), not the system's
 
 
 # A token bucket in Redis that lends tokens ahead: each caller takes one and sleeps for as long as
@@ -139,17 +142,31 @@ class Mailer:
         return self._smtp
 
     def _open(self) -> smtplib.SMTP:
+        if self.settings.username and not self.settings.starttls and not _is_loopback(self.settings.host):
+            raise ServerProblem(
+                f"not sending the SMTP password unencrypted to {self.settings.host}: set SMTP_STARTTLS=true"
+            )
         smtp = smtplib.SMTP(self.settings.host, self.settings.port, timeout=self.settings.timeout)
         try:
             smtp.ehlo_or_helo_if_needed()  # here, so a refused EHLO counts as the server's problem
             if self.settings.starttls:
-                smtp.starttls()
+                # Without a context smtplib checks neither the certificate nor the host name. A
+                # failure raises, so login() below never runs over a connection left unencrypted.
+                smtp.starttls(context=ssl.create_default_context(cafile=self.settings.ca_file))
             if self.settings.username:
                 smtp.login(self.settings.username, self.settings.password or "")
         except BaseException:
             smtp.close()
             raise
         return smtp
+
+
+def _is_loopback(host: str) -> bool:
+    """A relay on this machine: the password never crosses a network."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host.lower() == "localhost"
 
 
 def _text(reply: bytes | str) -> str:

@@ -50,6 +50,33 @@ class RecipientOrganization(Base):
     organization_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
 
 
+class Organization(Base):
+    """An organisation as network's ``network.organization.changed`` last told us: its languages are
+    the fallback for contact persons whose own language has no template."""
+
+    __tablename__ = "organization"
+
+    organization_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20))
+    as_of: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class KiEventParticipant(Base):
+    """A registration for a KI event (from ``network.event.registration_changed``): a participant
+    hears of changes through their own message, so the announcement to subscribers skips them.
+    Only a hash of the address is kept (``domain.address_key``): all that is needed is to recognise it."""
+
+    __tablename__ = "ki_event_participant"
+
+    registration_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    ki_event_id: Mapped[str] = mapped_column(String(36), index=True)
+    address_key: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(20))
+    as_of: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
 class KnownUser(Base):
     """A network user as its events told us (``network.user.updated``; a password reset or an
     invitation tells the address), so emails about what that user did (e.g. submitted an

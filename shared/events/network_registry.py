@@ -80,6 +80,27 @@ class OrganizationMergedV1(PayloadSchema):
     merged_id = Id(required=True)
 
 
+@payload("network.organization.changed", 1)
+class OrganizationChangedV1(PayloadSchema):
+    """Network emits this with an organisation's current profile whenever it enters the registry
+    or its name, district, languages or status change (and once per organisation on a resync,
+    ``network.publish_contact_snapshots``).
+
+    Notifications keeps it to write to the organisation's contact persons in a language the
+    organisation offers when no template exists in the person's own (person → organisation →
+    German). ``languages`` are ISO 639 codes in the organisation's order; the consumer replaces
+    what it holds, unless it holds a later one (by ``occurred_at``).
+    """
+
+    organization_id = Id(required=True)
+    name = fields.String(required=True)
+    district = fields.String(required=True)
+    languages = fields.List(Language(), required=True)
+    status = fields.String(
+        required=True, validate=validate.OneOf(["registered", "verified", "suspended", "archived"])
+    )
+
+
 @payload("network.organization.registration_requested", 1)
 class OrganizationRegistrationRequestedV1(PayloadSchema):
     """Network emits this when an organisation registers itself without an account.

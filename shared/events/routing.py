@@ -14,6 +14,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "network.organization.reactivated": ("funding",),
     "network.organization.archived": ("funding",),
     "network.organization.merged": ("funding",),
+    "network.organization.changed": ("notifications",),
     "network.organization.registration_requested": ("notifications",),
     "network.contact.updated": ("notifications",),
     "network.contact.subscribed": ("notifications",),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from shared.mailbox.server import SmtpServer
+from shared.mailbox.server import Login, SmtpServer
 from shared.mailbox.store import Mailbox, ReceivedMessage
 from shared.mailbox.web import create_inbox_app
 
-__all__ = ["Mailbox", "ReceivedMessage", "SmtpServer", "create_inbox_app"]
+__all__ = ["Login", "Mailbox", "ReceivedMessage", "SmtpServer", "create_inbox_app"]

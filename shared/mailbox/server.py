@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 import threading
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from shared.mailbox.handler import MailboxHandler, Outcome
 from shared.mailbox.store import Mailbox
 
 MAX_MESSAGE_BYTES = 30 * 1024 * 1024
+
+
+class Login(NamedTuple):
+    """One AUTH attempt as the server saw it: whose, over TLS or in the clear, and whether taken."""
+
+    username: str
+    encrypted: bool
+    accepted: bool
 
 
 class _CountingSMTP(SMTP):
@@ -65,16 +74,37 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 class SmtpServer:
-    """`SmtpServer(mailbox).start()`; port 0 picks a free port, see `.port`."""
+    """`SmtpServer(mailbox).start()`; port 0 picks a free port, see `.port`.
 
-    def __init__(self, mailbox: Mailbox, host: str = "127.0.0.1", port: int = 0) -> None:
+    Plain SMTP without AUTH unless told otherwise: ``tls_context`` offers STARTTLS (which
+    ``require_starttls`` makes a must before MAIL); ``login`` (username, password) requires AUTH
+    PLAIN or LOGIN before MAIL, offered only after STARTTLS unless ``auth_require_tls`` is False.
+    """
+
+    def __init__(
+        self,
+        mailbox: Mailbox,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        tls_context: ssl.SSLContext | None = None,
+        require_starttls: bool = False,
+        login: tuple[str, str] | None = None,
+        auth_require_tls: bool = True,
+    ) -> None:
         self.mailbox = mailbox
         self.host = host
         self._requested_port = port
         self._handler = MailboxHandler(mailbox)
         self._controller: _Controller | None = None
         self._connections = 0
+        self._logins: list[Login] = []
         self._lock = threading.Lock()
+        self._login = login
+        authenticator = self._authenticate if login is not None else None
+        self._session_options = _session_options(
+            tls_context, require_starttls, authenticator, auth_require_tls
+        )
 
     @property
     def port(self) -> int:
@@ -88,6 +118,12 @@ class SmtpServer:
     def connections(self) -> int:
         with self._lock:
             return self._connections
+
+    @property
+    def logins(self) -> list[Login]:
+        """Every AUTH attempt since start or reset, in order."""
+        with self._lock:
+            return list(self._logins)
 
     def start(self) -> SmtpServer:
         if self._controller is None:
@@ -119,6 +155,7 @@ class SmtpServer:
         self._handler.clear_script()
         with self._lock:
             self._connections = 0
+            self._logins.clear()
 
     def __enter__(self) -> SmtpServer:
         return self.start()
@@ -140,6 +177,7 @@ class SmtpServer:
             server_hostname="localhost",
             decode_data=False,
             data_size_limit=MAX_MESSAGE_BYTES,
+            **self._session_options,
         )
         try:
             controller.start()
@@ -154,3 +192,31 @@ class SmtpServer:
     def _count_connection(self) -> None:
         with self._lock:
             self._connections += 1
+
+    def _authenticate(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        if not isinstance(auth_data, LoginPassword) or self._login is None:  # not PLAIN or LOGIN
+            return AuthResult(success=False, handled=False)
+        given = (auth_data.login.decode("utf-8", "replace"), auth_data.password.decode("utf-8", "replace"))
+        accepted = given == self._login
+        with self._lock:
+            self._logins.append(Login(given[0], session.ssl is not None, accepted))
+        return AuthResult(success=accepted, handled=False, auth_data=auth_data)
+
+
+def _session_options(
+    tls_context: ssl.SSLContext | None,
+    require_starttls: bool,
+    authenticator: Callable[..., AuthResult] | None,
+    auth_require_tls: bool,
+) -> dict[str, Any]:
+    """aiosmtpd's SMTP arguments; none by default, so the dev server stays plain SMTP."""
+    if require_starttls and tls_context is None:
+        raise ValueError("require_starttls needs a tls_context to offer STARTTLS with")
+    options: dict[str, Any] = {}
+    if tls_context is not None:
+        options.update(tls_context=tls_context, require_starttls=require_starttls)
+    if authenticator is not None:
+        options.update(authenticator=authenticator, auth_required=True, auth_require_tls=auth_require_tls)
+    return options

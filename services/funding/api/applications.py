@@ -23,11 +23,10 @@ from services.funding.schemas.applications import (
 )
 from services.funding.services import applications as services
 from services.funding.services import workflow
+from shared.paging import total_header
 from shared.web import current_actor, login_required, unit_of_work
 
-PAGE_HEADERS = {
-    "X-Total-Count": {"description": "how many applications match the filters", "schema": {"type": "integer"}}
-}
+PAGE_HEADERS = total_header("applications")
 
 blp = Blueprint("applications", __name__, url_prefix=f"{PREFIX}/applications", description="Förderanträge")
 

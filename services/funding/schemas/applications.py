@@ -8,9 +8,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from services.funding.domain import STATES, rules
 from shared.languages import invalid_languages
+from shared.paging import PageQuerySchema
 
 MAX_CENTS = 10**11
-MAX_PER_PAGE = 100
 
 
 class CostLineSchema(Schema):
@@ -142,14 +142,12 @@ class ApplicationSchema(Schema):
     decided_at = fields.AwareDateTime(allow_none=True)
 
 
-class ApplicationQuerySchema(Schema):
+class ApplicationQuerySchema(PageQuerySchema):
     state = fields.String(validate=validate.OneOf(STATES))
     call_id = fields.UUID()
     programme_id = fields.UUID()
     organization_id = fields.UUID()
     district = fields.String(validate=validate.Length(min=1, max=120))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
 class BudgetVersionSchema(Schema):

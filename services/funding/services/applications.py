@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from services.funding.services import programmes, workflow
 from shared.auth import Actor
 from shared.db import utcnow
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
+from shared.paging import Page, page_of
 
 CONTENT = (
     "title",
@@ -42,11 +43,6 @@ TOTALS = (
     "other_funding_cents",
     "requested_cents",
 )
-
-
-class Page(NamedTuple):
-    items: list[Application]
-    total: int
 
 
 def create_application(session: Session, actor: Actor, data: dict[str, Any]) -> Application:
@@ -85,17 +81,17 @@ def update_application(
     return application
 
 
-def list_applications(session: Session, actor: Actor, filters: dict[str, Any] | None = None) -> Page:
+def list_applications(
+    session: Session, actor: Actor, filters: dict[str, Any] | None = None
+) -> Page[Application]:
     """One page of what the actor may see (staff all, applicants their organisations'), newest first."""
     filters = filters or {}
     query = select(Application)
     if not actor.is_staff:
         query = query.where(Application.organization_id.in_(actor.organization_ids))
     query = _filtered(query, filters)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    per_page, page = filters.get("per_page", 20), filters.get("page", 1)
     ordered = query.order_by(Application.created_at.desc(), Application.id)
-    return Page(list(session.scalars(ordered.limit(per_page).offset((page - 1) * per_page))), total)
+    return page_of(session, ordered, filters.get("page", 1), filters.get("per_page", 20))
 
 
 def _filtered(query: Select[tuple[Application]], filters: dict[str, Any]) -> Select[tuple[Application]]:

@@ -11,6 +11,7 @@ from services.notifications.models import Email
 from services.notifications.schemas.deliveries import DeliveryQuerySchema, DeliverySchema
 from services.notifications.services import deliveries
 from shared.auth import AuthError
+from shared.paging import total_header
 from shared.web import current_actor, login_required, unit_of_work
 
 blp = Blueprint(
@@ -22,11 +23,15 @@ blp = Blueprint(
 class Deliveries(MethodView):
     @login_required
     @blp.arguments(DeliveryQuerySchema, location="query")
-    @blp.response(200, DeliverySchema(many=True))
-    def get(self, query: dict[str, Any]) -> list[Email]:
-        """The delivery log, newest first, by event or by recipient."""
+    @blp.response(200, DeliverySchema(many=True), headers=total_header("emails"))
+    def get(self, query: dict[str, Any]) -> tuple[list[Email], dict[str, str]]:
+        """The delivery log, newest first, by event and/or by recipient; ``page``/``per_page`` (at
+        most 100) select the page, the ``X-Total-Count`` header tells how many emails match."""
         if not current_actor().is_staff:
             raise AuthError("only KI staff see the delivery log", status=403)
         event_id = str(query["event_id"]) if query["event_id"] else None
         with unit_of_work() as session:
-            return deliveries.delivery_log(session, event_id, query["recipient"])
+            page = deliveries.delivery_log(
+                session, event_id, query["recipient"], query["page"], query["per_page"]
+            )
+            return page.items, {"X-Total-Count": str(page.total)}

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from services.notifications import domain, ical
 from services.notifications.config import Settings
-from services.notifications.services import audiences, planning, recipients
+from services.notifications.services import audiences, participants, planning, recipients
 from shared.events import Envelope
 from shared.inbox import Handlers
 
@@ -32,13 +32,11 @@ def on_contact_optin_requested(session: Session, event: Envelope) -> None:
 
 
 def on_contact_subscribed(session: Session, event: Envelope) -> None:
-    recipient = recipients.upsert_recipient(session, event.data)
-    if event.data.get("preferences_url"):
-        recipient.preferences_url = event.data["preferences_url"]
+    recipients.apply_subscription(session, event.data, occurred_at=event.occurred_at)
 
 
 def on_contact_unsubscribed(session: Session, event: Envelope) -> None:
-    recipients.unsubscribe_recipient(session, event.data["contact_id"])
+    recipients.unsubscribe_recipient(session, event.data["contact_id"], occurred_at=event.occurred_at)
 
 
 def on_contact_erased(session: Session, event: Envelope) -> None:
@@ -47,6 +45,7 @@ def on_contact_erased(session: Session, event: Envelope) -> None:
 
 def on_registration_changed(session: Session, event: Envelope) -> None:
     data = event.data
+    participants.note_registration(session, data, event.occurred_at)
     addressee = domain.Addressee(data["email"], data["name"], (data["language"],))
     context = {
         **_event_context(data),
@@ -87,14 +86,16 @@ def on_event_cancelled(session: Session, event: Envelope) -> None:
 
 
 def _announce(session: Session, event: Envelope, method: str) -> None:
-    """The KI event to the audience domain.ROUTES gives (subscribers of its topics and districts)."""
+    """The KI event to the audience domain.ROUTES gives (subscribers of its topics and districts),
+    except those holding a place: their registration message tells them."""
     route = domain.route_of(event.type)
     context = {**_event_context(event.data), "change": event.type.rsplit(".", 1)[1]}
+    audience = audiences.audience(session, route, event.data)
     planning.plan_emails(
         session,
         event,
         "ki_event",
-        audiences.audience(session, route, event.data),
+        participants.without_participants(session, event.data["id"], audience),
         context,
         purpose=route.purpose,
         calendar=_invitation(event.data, method),

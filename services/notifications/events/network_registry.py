@@ -21,7 +21,7 @@ def on_registration_requested(session: Session, event: Envelope) -> None:
 
 
 def on_contact_updated(session: Session, event: Envelope) -> None:
-    recipients.update_recipient_contact(session, event.data)
+    recipients.update_recipient_contact(session, event.data, occurred_at=event.occurred_at)
 
 
 def on_contact_snapshot(session: Session, event: Envelope) -> None:
@@ -29,7 +29,12 @@ def on_contact_snapshot(session: Session, event: Envelope) -> None:
     recipients.apply_snapshot(session, event.data, occurred_at=event.occurred_at)
 
 
+def on_organization_changed(session: Session, event: Envelope) -> None:
+    recipients.apply_organization(session, event.data, occurred_at=event.occurred_at)
+
+
 HANDLERS: Handlers = {
+    ("network.organization.changed", 1): on_organization_changed,
     ("network.organization.registration_requested", 1): on_registration_requested,
     ("network.contact.updated", 1): on_contact_updated,
     ("network.contact.snapshot", 1): on_contact_snapshot,

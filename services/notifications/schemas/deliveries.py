@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from shared.paging import PageQuerySchema
 
-class DeliveryQuerySchema(Schema):
+
+class DeliveryQuerySchema(PageQuerySchema):
     event_id = fields.UUID(load_default=None)
     recipient = fields.Email(load_default=None)
 

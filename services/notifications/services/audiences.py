@@ -13,7 +13,12 @@ from services.notifications.models import (
     KnownUser,
     Recipient,
 )
-from services.notifications.services.recipients import addressees_of, contacts_of_organization
+from services.notifications.services.recipients import (
+    addressees_of,
+    contacts_of_organization,
+    languages_of_organizations,
+    organization_languages,
+)
 
 
 def audience(session: Session, route: domain.Route, data: dict[str, Any]) -> list[domain.Addressee]:
@@ -28,12 +33,17 @@ def audience(session: Session, route: domain.Route, data: dict[str, Any]) -> lis
 def _organisation_contacts(
     session: Session, route: domain.Route, data: dict[str, Any]
 ) -> list[domain.Addressee]:
-    return addressees_of(contacts_of_organization(session, data["organization_id"]))
+    contacts = contacts_of_organization(session, data["organization_id"])
+    languages = organization_languages(session, data["organization_id"])
+    return addressees_of(contacts, {contact.contact_id: languages for contact in contacts})
 
 
 def _submitting_user(session: Session, route: domain.Route, data: dict[str, Any]) -> list[domain.Addressee]:
     user = session.get(KnownUser, str(data.get("submitted_by", "")))
-    return [domain.Addressee(user.email, "", (user.language,))] if user else []
+    if user is None:
+        return []
+    languages = organization_languages(session, data["organization_id"]) if "organization_id" in data else []
+    return [domain.Addressee(user.email, "", (user.language, *languages))]
 
 
 def _caseworkers(session: Session, route: domain.Route, data: dict[str, Any]) -> list[domain.Addressee]:
@@ -50,10 +60,10 @@ def _caseworkers(session: Session, route: domain.Route, data: dict[str, Any]) ->
 def _topic_subscribers(session: Session, route: domain.Route, data: dict[str, Any]) -> list[domain.Addressee]:
     districts = list(data.get("districts") or [])
     query = select(Recipient).where(Recipient.consent_confirmed_at.is_not(None)).order_by(Recipient.email)
-    wanted = (
+    wanted = [
         r for r in session.scalars(query) if domain.wants(r.topics, r.districts, route.topic, districts)
-    )
-    return addressees_of(wanted)
+    ]
+    return addressees_of(wanted, languages_of_organizations(session, [r.contact_id for r in wanted]))
 
 
 _AUDIENCES = {

@@ -42,7 +42,7 @@ class Known:
     recipients: dict[str, Recipient]
 
     def standing(self, address: str) -> domain.Standing:
-        reason = self.suppressed.get(address) or self.suppressed.get(domain.erased_key(address), "")
+        reason = self.suppressed.get(address) or self.suppressed.get(domain.address_key(address), "")
         recipient = self.recipients.get(address)
         consent = recipient is not None and recipient.consent_confirmed_at is not None
         return domain.Standing(suppressed=reason, consent=consent)
@@ -82,7 +82,7 @@ def plan_emails(
         if reason:
             session.add(email_row(event, addressee, purpose, status="suppressed", last_error=reason))
         elif purpose == domain.NEWSLETTER and recipient is not None and recipient.digest != "none":
-            _add_digest_item(session, event, kind, recipient, context)
+            _add_digest_item(session, event, kind, addressee, recipient, context)
         else:
             session.add(_pending_row(event, kind, addressee, purpose, recipient, context, calendar))
             planned += 1
@@ -98,9 +98,12 @@ def _pending_row(
     context: dict[str, Any],
     calendar: str,
 ) -> Email:
-    """An email to send; newsletter mail to a subscriber carries the one-click unsubscribe link."""
-    subscriber = purpose == domain.NEWSLETTER and recipient is not None
-    unsubscribe = domain.one_click_url(recipient.preferences_url) if subscriber and recipient else ""
+    """An email to send; newsletter mail to a subscriber carries the one-click unsubscribe link in
+    its headers and the link to their preference page in its footer."""
+    unsubscribe = ""
+    if purpose == domain.NEWSLETTER and recipient is not None:
+        unsubscribe = domain.one_click_url(recipient.preferences_url)
+        context = {**context, "preferences_url": recipient.preferences_url}
     rendered = render(kind, addressee, context)
     return email_row(event, addressee, purpose, rendered, calendar=calendar, unsubscribe_url=unsubscribe)
 
@@ -125,7 +128,7 @@ def _chunks(values: list[str]) -> Iterator[list[str]]:
 
 
 def known_addresses(session: Session, addresses: list[str]) -> Known:
-    keys = addresses + [domain.erased_key(a) for a in addresses]
+    keys = addresses + [domain.address_key(a) for a in addresses]
     suppressed: dict[str, str] = {}
     for chunk in _chunks(keys):
         rows = session.execute(
@@ -183,9 +186,13 @@ def email_row(
 
 
 def _add_digest_item(
-    session: Session, event: Envelope, kind: str, recipient: Recipient, context: dict[str, Any]
+    session: Session,
+    event: Envelope,
+    kind: str,
+    addressee: domain.Addressee,
+    recipient: Recipient,
+    context: dict[str, Any],
 ) -> None:
-    addressee = domain.Addressee(recipient.email, recipient.name, (recipient.language,))
     _language, subject, text, _html = render(kind, addressee, context)
     exists = select(DigestItem.id).where(
         DigestItem.event_id == event.id, DigestItem.contact_id == recipient.contact_id

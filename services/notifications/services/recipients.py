@@ -16,6 +16,7 @@ from services.notifications.models import (
     DigestItem,
     Email,
     KnownUser,
+    Organization,
     Recipient,
     RecipientOrganization,
 )
@@ -52,14 +53,10 @@ def apply_snapshot(
     """Network's full picture of one contact person (resync, or its organisations changed):
     replaces what we hold, unless we hold a later one (``occurred_at`` is the envelope's, as the
     relay may deliver an older event after a newer one); returns the row, None if ignored."""
-    as_of = datetime.fromisoformat(occurred_at) if isinstance(occurred_at, str) else occurred_at
-    current = session.get(Recipient, data["contact_id"], with_for_update=True)
-    if current is not None and _older(as_of, current.as_of):
+    as_of = _moment(occurred_at)
+    data = _in_order(session, data, as_of)
+    if data is None:
         return None
-    if current is not None and _older(as_of, current.unsubscribed_at):
-        # Taken before the unsubscribe we applied (never before network made it): the consent it
-        # shows was withdrawn since; the rest (address, organisations) still holds.
-        data = {**data, "topics": [], "districts": []}
     recipient = upsert_recipient(session, data, source=data.get("consent_source") or "snapshot")
     confirmed = data.get("consent_confirmed_at")
     if confirmed and recipient.topics:
@@ -70,19 +67,55 @@ def apply_snapshot(
     return recipient
 
 
+def apply_subscription(
+    session: Session, data: dict[str, Any], occurred_at: datetime | str | None = None
+) -> Recipient | None:
+    """A confirmed or changed subscription (``network.contact.subscribed``, the full current
+    picture), in event order like a snapshot; returns the row, None if a later event is held."""
+    as_of = _moment(occurred_at)
+    data = _in_order(session, data, as_of)
+    if data is None:
+        return None
+    recipient = upsert_recipient(session, data)
+    recipient.as_of = as_of or recipient.as_of
+    return recipient
+
+
+def _in_order(session: Session, data: dict[str, Any], as_of: datetime | None) -> dict[str, Any] | None:
+    """What of a full picture taken at ``as_of`` still holds: nothing if we hold a later picture;
+    no subscription if the person unsubscribed after it was taken."""
+    current = session.get(Recipient, data["contact_id"], with_for_update=True)
+    if current is None:
+        return data
+    if _older(as_of, current.as_of):
+        return None
+    if _older(as_of, current.unsubscribed_at):
+        # The consent it shows was withdrawn since; the rest (address, organisations) still holds.
+        return {**data, "topics": [], "districts": []}
+    return data
+
+
+def _moment(value: datetime | str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _older(moment: datetime | None, than: datetime | None) -> bool:
     """Without both times there is no order to keep."""
     return moment is not None and than is not None and moment < than
 
 
-def unsubscribe_recipient(session: Session, contact_id: str) -> None:
+def unsubscribe_recipient(
+    session: Session, contact_id: str, occurred_at: datetime | str | None = None
+) -> None:
     """No more newsletter mail, none still waiting; the person stays an addressee for their
-    organisations' own matters (administrative mail)."""
-    recipient = session.get(Recipient, contact_id)
-    if recipient is None:
+    organisations' own matters (administrative mail). An unsubscribe older than the subscription
+    we hold (the person subscribed again since) changes nothing."""
+    moment = _moment(occurred_at)
+    recipient = session.get(Recipient, contact_id, with_for_update=True)
+    if recipient is None or _older(moment, recipient.as_of):
         return
     recipient.topics, recipient.districts, recipient.updated_at = [], [], utcnow()
-    recipient.consent_confirmed_at, recipient.unsubscribed_at = None, utcnow()
+    recipient.consent_confirmed_at, recipient.unsubscribed_at = None, moment or utcnow()
     waiting = select(Email).where(
         Email.recipient == recipient.email.lower(),
         Email.purpose == domain.NEWSLETTER,
@@ -107,7 +140,7 @@ def erase_recipient(session: Session, contact_id: str, event_id: str = "") -> No
             email.status = "cancelled"
         email.recipient, email.recipient_name = placeholder, "gelöscht"
         email.body_text = email.body_html = ""
-    suppress(session, domain.erased_key(address), "erased", event_id)
+    suppress(session, domain.address_key(address), "erased", event_id)
     session.delete(recipient)
 
 
@@ -117,10 +150,13 @@ def _drop_waiting_digest_items(session: Session, contact_id: str) -> None:
         session.delete(item)
 
 
-def update_recipient_contact(session: Session, data: dict[str, Any]) -> None:
-    """Network changed a person's name, email or language: keep our copy current, if we have one."""
-    recipient = session.get(Recipient, data["contact_id"])
-    if recipient is not None:
+def update_recipient_contact(
+    session: Session, data: dict[str, Any], occurred_at: datetime | str | None = None
+) -> None:
+    """Network changed a person's name, email or language: keep our copy current, if we have one
+    and it is not from a later picture of the person."""
+    recipient = session.get(Recipient, data["contact_id"], with_for_update=True)
+    if recipient is not None and not _older(_moment(occurred_at), recipient.as_of):
         recipient.name, recipient.language = data["name"], data["language"]
         recipient.email = data["email"].strip().lower()
         recipient.updated_at = utcnow()
@@ -157,5 +193,48 @@ def contacts_of_organization(session: Session, organization_id: str) -> list[Rec
     )
 
 
-def addressees_of(recipients: Iterable[Recipient]) -> list[domain.Addressee]:
-    return [domain.Addressee(r.email, r.name, (r.language,)) for r in recipients]
+def addressees_of(
+    recipients: Iterable[Recipient], fallback: dict[str, list[str]] | None = None
+) -> list[domain.Addressee]:
+    """Each recipient in their own language, then in the ``fallback`` languages of their contact id
+    (their organisations' languages), then (when rendering) German."""
+    fallback = fallback or {}
+    return [
+        domain.Addressee(r.email, r.name, (r.language, *fallback.get(r.contact_id, ()))) for r in recipients
+    ]
+
+
+# --- Organisations: for the language fallback person → organisation → German ---
+
+
+def apply_organization(session: Session, data: dict[str, Any], occurred_at: datetime | str) -> None:
+    """Network's current profile of an organisation replaces ours, unless ours is later."""
+    as_of = _moment(occurred_at)
+    organization = session.get(Organization, str(data["organization_id"]), with_for_update=True)
+    if organization is not None and _older(as_of, organization.as_of):
+        return
+    organization = organization or Organization(organization_id=str(data["organization_id"]))
+    organization.name, organization.status = data["name"], data["status"]
+    organization.languages, organization.as_of = list(data["languages"]), as_of
+    session.add(organization)
+
+
+def organization_languages(session: Session, organization_id: str) -> list[str]:
+    organization = session.get(Organization, str(organization_id))
+    return list(organization.languages) if organization else []
+
+
+def languages_of_organizations(session: Session, contact_ids: list[str]) -> dict[str, list[str]]:
+    """Per contact person, the languages their organisations offer (each once, in order)."""
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(contact_ids), 500):
+        rows = session.execute(
+            select(RecipientOrganization.contact_id, Organization.languages)
+            .join(Organization, Organization.organization_id == RecipientOrganization.organization_id)
+            .where(RecipientOrganization.contact_id.in_(contact_ids[start : start + 500]))
+            .order_by(RecipientOrganization.contact_id, Organization.organization_id)
+        )
+        for contact_id, languages in rows:
+            known = found.setdefault(contact_id, [])
+            known += [language for language in languages if language not in known]
+    return found

@@ -12,8 +12,10 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from services.notifications import events
+from services.notifications import delivery, domain, events
+from services.notifications.mailer import SmtpSettings
 from services.notifications.models import Email, Recipient, Suppression, inbox
+from services.notifications.services import planning
 from shared.db import transaction
 from shared.events import Envelope, make_envelope
 from shared.events.samples import load_sample
@@ -79,3 +81,22 @@ def recipient(app: Flask, contact_id: str) -> Recipient | None:
 def suppressions(app: Flask) -> list[Suppression]:
     with session_of(app) as session:
         return list(session.scalars(select(Suppression).order_by(Suppression.id)))
+
+
+def plan_approval(app: Flask, *addresses: str, purpose: str = domain.ADMINISTRATIVE) -> str:
+    """An approval email planned to each address, as any message would be; returns the event id."""
+    approval = event("funding.application.approved")
+    addressees = [domain.Addressee(a, "Ayşe Yılmaz", ("de",)) for a in addresses]
+    with session_of(app) as session:
+        planning.plan_emails(session, approval, "application_approved", addressees, APPROVED, purpose=purpose)
+    return approval.id
+
+
+def send(app: Flask, smtp: SmtpSettings, **options: Any) -> delivery.DeliveryReport:
+    """One delivery run, as the worker's task makes it."""
+    return delivery.deliver_pending(builders.session_factory(app), smtp, **options)
+
+
+def the_email(app: Flask) -> Email:
+    [email] = emails(app)
+    return email

@@ -85,3 +85,54 @@ def test_an_event_id_that_is_not_a_uuid_is_rejected_naming_it(
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
     assert "event_id" in response.json["errors"]
+
+
+def test_staff_read_what_went_to_one_address_whatever_its_case(
+    apps: Apps, notifications: FlaskClient, tokens: TokenMaker
+) -> None:
+    for _ in range(2):
+        logged_email(apps, str(uuid.uuid4()), "kontakt@bruecken.example")
+    logged_email(apps, str(uuid.uuid4()), "info@anderer.example")
+
+    response = notifications.get(
+        DELIVERIES,
+        query_string={"recipient": "Kontakt@Bruecken.example"},
+        headers=tokens.headers("caseworker"),
+    )
+
+    assert response.status_code == 200
+    assert [d["recipient"] for d in response.json] == ["kontakt@bruecken.example"] * 2
+    assert response.headers["X-Total-Count"] == "2"
+
+
+def test_the_delivery_log_comes_in_pages_newest_first_with_the_total(
+    apps: Apps, notifications: FlaskClient, tokens: TokenMaker
+) -> None:
+    events = [str(uuid.uuid4()) for _ in range(5)]
+    for event_id in events:
+        logged_email(apps, event_id, "kontakt@bruecken.example")
+    staff = tokens.headers("caseworker")
+
+    pages = [
+        notifications.get(DELIVERIES, query_string={"per_page": 2, "page": page}, headers=staff)
+        for page in (1, 2, 3)
+    ]
+
+    assert [[d["event_id"] for d in page.json] for page in pages] == [
+        events[4:2:-1],
+        events[2:0:-1],
+        events[:1],
+    ]
+    assert {page.headers["X-Total-Count"] for page in pages} == {"5"}
+
+
+@pytest.mark.parametrize("field, value", [("per_page", "101"), ("page", "0"), ("recipient", "kein-at")])
+def test_a_bad_page_or_address_is_rejected_naming_the_field(
+    notifications: FlaskClient, tokens: TokenMaker, field: str, value: str
+) -> None:
+    response = notifications.get(
+        DELIVERIES, query_string={field: value}, headers=tokens.headers("caseworker")
+    )
+
+    assert response.status_code == 422
+    assert field in response.json["errors"]

@@ -92,3 +92,7 @@ def test_a_call_published_by_funding_arrives_through_the_workers_with_one_click_
     assert message["Auto-Submitted"] == "auto-generated"
     assert message["Subject"].startswith("دعوة جديدة لتقديم طلبات التمويل")
     assert 'dir="rtl"' in message.get_body(("html",)).get_content()
+    # the footer links to the person's own preference page, in both parts
+    preferences = "http://portal.test/network/preferences?token="
+    assert preferences in message.get_body(("plain",)).get_content()
+    assert preferences in message.get_body(("html",)).get_content()

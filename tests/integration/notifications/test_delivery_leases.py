@@ -14,11 +14,10 @@ from sqlalchemy import select
 from services.notifications import delivery, domain
 from services.notifications.mailer import RateLimiter, SmtpSettings
 from services.notifications.models import Email
-from services.notifications.services import planning, suppressions
+from services.notifications.services import suppressions
 from shared.mailbox import SmtpServer
 from tests.conftest import Apps, Stack
 from tests.integration.notifications import helpers
-from tests.integration.notifications.helpers import APPROVED
 from tests.support import builders
 from tests.support.waiting import wait_until
 from tests.support.workers import Worker
@@ -48,17 +47,6 @@ class MeanwhileOnSecondTurn(RateLimiter):
             self.meanwhile()
 
 
-def plan(apps: Apps, *addresses: str, purpose: str = domain.ADMINISTRATIVE) -> None:
-    event = helpers.event("funding.application.approved")
-    addressees = [domain.Addressee(a, "Ayşe Yılmaz", ("de",)) for a in addresses]
-    with helpers.session_of(apps.notifications) as session:
-        planning.plan_emails(session, event, "application_approved", addressees, APPROVED, purpose=purpose)
-
-
-def send(apps: Apps, smtp: SmtpSettings, **options: object) -> delivery.DeliveryReport:
-    return delivery.deliver_pending(builders.session_factory(apps.notifications), smtp, **options)
-
-
 def statuses(apps: Apps) -> dict[str, str]:
     return {email.recipient: email.status for email in helpers.emails(apps.notifications)}
 
@@ -66,7 +54,7 @@ def statuses(apps: Apps) -> dict[str, str]:
 def test_emails_another_worker_took_after_the_lease_ran_out_are_sent_once(
     apps: Apps, smtp: SmtpSettings, smtp_server: SmtpServer, redis_url: str
 ) -> None:
-    plan(apps, FIRST, SECOND, THIRD)
+    helpers.plan_approval(apps.notifications, FIRST, SECOND, THIRD)
     factory = builders.session_factory(apps.notifications)
     other_worker: list[delivery.DeliveryReport] = []
 
@@ -74,7 +62,11 @@ def test_emails_another_worker_took_after_the_lease_ran_out_are_sent_once(
         delivery.stale_sending_to_pending(factory, older_than_seconds=0)
         other_worker.append(delivery.deliver_pending(factory, smtp))
 
-    slow = send(apps, smtp, limiter=MeanwhileOnSecondTurn(redis_url, lease_runs_out_and_another_worker_sends))
+    slow = helpers.send(
+        apps.notifications,
+        smtp,
+        limiter=MeanwhileOnSecondTurn(redis_url, lease_runs_out_and_another_worker_sends),
+    )
 
     received = smtp_server.mailbox.wait_for(3)
     assert Counter(m.message_id for m in received).most_common(1)[0][1] == 1
@@ -88,12 +80,12 @@ def test_an_email_an_erasure_cancelled_while_its_batch_was_sent_is_not_sent(
 ) -> None:
     app = apps.notifications
     contact_id = helpers.subscribe(app, SECOND)
-    plan(apps, FIRST, SECOND)
+    helpers.plan_approval(apps.notifications, FIRST, SECOND)
 
     def erasure() -> None:
         helpers.deliver(app, helpers.event("network.contact.erased", contact_id=contact_id))
 
-    report = send(apps, smtp, limiter=MeanwhileOnSecondTurn(redis_url, erasure))
+    report = helpers.send(apps.notifications, smtp, limiter=MeanwhileOnSecondTurn(redis_url, erasure))
 
     assert [m.recipients for m in smtp_server.mailbox.wait_for(1)] == [(FIRST,)]
     assert (report.sent, report.skipped) == (1, 1)
@@ -107,7 +99,7 @@ def test_an_address_that_may_no_longer_be_mailed_while_its_batch_is_sent_is_not_
     app = apps.notifications
     helpers.subscribe(app, FIRST)
     contact_id = helpers.subscribe(app, SECOND)
-    plan(apps, FIRST, SECOND, purpose=domain.NEWSLETTER)
+    helpers.plan_approval(apps.notifications, FIRST, SECOND, purpose=domain.NEWSLETTER)
 
     def meanwhile() -> None:
         if change == "unsubscribed":
@@ -117,7 +109,7 @@ def test_an_address_that_may_no_longer_be_mailed_while_its_batch_is_sent_is_not_
             with helpers.session_of(app) as session:
                 suppressions.suppress(session, SECOND, "complaint")
 
-    report = send(apps, smtp, limiter=MeanwhileOnSecondTurn(redis_url, meanwhile))
+    report = helpers.send(apps.notifications, smtp, limiter=MeanwhileOnSecondTurn(redis_url, meanwhile))
 
     assert [m.recipients for m in smtp_server.mailbox.wait_for(1)] == [(FIRST,)]
     assert (report.sent, report.suppressed) == (1, 1)
@@ -126,11 +118,11 @@ def test_an_address_that_may_no_longer_be_mailed_while_its_batch_is_sent_is_not_
 
 
 def test_a_full_batch_queues_the_next_run_at_once(apps: Apps, smtp: SmtpSettings) -> None:
-    plan(apps, FIRST, SECOND, THIRD)
+    helpers.plan_approval(apps.notifications, FIRST, SECOND, THIRD)
     queued: list[str] = []
 
-    full = send(apps, smtp, limit=2, requeue=lambda: queued.append("next run"))
-    rest = send(apps, smtp, limit=2, requeue=lambda: queued.append("one too many"))
+    full = helpers.send(apps.notifications, smtp, limit=2, requeue=lambda: queued.append("next run"))
+    rest = helpers.send(apps.notifications, smtp, limit=2, requeue=lambda: queued.append("one too many"))
 
     assert (full.full, full.sent, rest.full, rest.sent) == (True, 2, False, 1)
     assert queued == ["next run"]
@@ -146,7 +138,7 @@ def test_a_fan_out_larger_than_a_batch_drains_without_waiting_for_the_beat_sweep
     no_beat = Worker("notifications", {**usual.env, "EMAIL_SWEEP_SECONDS": "3600"}, tmp_path)
     no_beat.start()
     try:
-        plan(stack.apps, *(f"person{n}@verein.example" for n in range(count)))
+        helpers.plan_approval(stack.apps.notifications, *(f"person{n}@verein.example" for n in range(count)))
         celery = stack.apps.notifications.extensions["teilhabe"].celery
         celery.send_task("notifications.send_pending", queue="notifications")
 

@@ -106,7 +106,7 @@ def test_erasure_forgets_the_person_and_keeps_only_a_hash_on_the_suppression_lis
     )
     [suppression] = helpers.suppressions(app)
     assert suppression.reason == "erased"
-    assert suppression.address == domain.erased_key("weg@verein.example")
+    assert suppression.address == domain.address_key("weg@verein.example")
     assert "weg@verein.example" not in suppression.address
 
 

@@ -16,16 +16,13 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
 from sqlalchemy import update
 
-from services.notifications import delivery, domain
+from services.notifications import domain
 from services.notifications.mailer import SmtpSettings
 from services.notifications.models import Email
-from services.notifications.services import planning
 from shared.db import utcnow
 from shared.mailbox import SmtpServer
 from tests.conftest import Apps
 from tests.integration.notifications import helpers
-from tests.integration.notifications.helpers import APPROVED
-from tests.support import builders
 
 ADDRESS, OTHER = "kontakt@bruecken.example", "gut@verein.example"
 BAD_SENDER = "553 5.1.8 <noreply@ki.example>: Sender address rejected: Domain not found"
@@ -76,19 +73,6 @@ def smtp(smtp_server: SmtpServer) -> Iterator[SmtpSettings]:
     smtp_server.reset()
 
 
-def plan(apps: Apps, *addresses: str) -> None:
-    event = helpers.event("funding.application.approved")
-    addressees = [domain.Addressee(a, "Ayşe Yılmaz", ("de",)) for a in addresses]
-    with helpers.session_of(apps.notifications) as session:
-        planning.plan_emails(
-            session, event, "application_approved", addressees, APPROVED, purpose=domain.ADMINISTRATIVE
-        )
-
-
-def send(apps: Apps, smtp: SmtpSettings) -> delivery.DeliveryReport:
-    return delivery.deliver_pending(builders.session_factory(apps.notifications), smtp)
-
-
 def make_due(apps: Apps) -> None:
     with helpers.session_of(apps.notifications) as session:
         session.execute(update(Email).where(Email.status == "pending").values(next_attempt_at=utcnow()))
@@ -98,10 +82,10 @@ def make_due(apps: Apps) -> None:
 def test_a_server_that_refuses_us_suppresses_and_fails_nobody_and_logs_an_error(
     apps: Apps, refusing_server: SmtpSettings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    plan(apps, ADDRESS, OTHER)
+    helpers.plan_approval(apps.notifications, ADDRESS, OTHER)
 
     with caplog.at_level(logging.ERROR, logger="services.notifications.delivery"):
-        report = send(apps, refusing_server)
+        report = helpers.send(apps.notifications, refusing_server)
 
     emails = helpers.emails(apps.notifications)
     assert [(e.status, e.attempts) for e in emails] == [("pending", 0)] * 2
@@ -116,10 +100,10 @@ def test_a_server_that_refuses_us_suppresses_and_fails_nobody_and_logs_an_error(
 def test_a_sender_rejected_at_rcpt_as_postfix_does_is_not_the_recipients_fault(
     apps: Apps, smtp: SmtpSettings, smtp_server: SmtpServer
 ) -> None:
-    plan(apps, ADDRESS, OTHER)
+    helpers.plan_approval(apps.notifications, ADDRESS, OTHER)
     smtp_server.refuse_recipient(ADDRESS, 553, BAD_SENDER.removeprefix("553 "))
 
-    report = send(apps, smtp)
+    report = helpers.send(apps.notifications, smtp)
 
     assert {e.status for e in helpers.emails(apps.notifications)} == {"pending"}
     assert helpers.suppressions(apps.notifications) == []
@@ -131,11 +115,11 @@ def test_a_sender_rejected_at_rcpt_as_postfix_does_is_not_the_recipients_fault(
 def test_refused_runs_back_off_longer_each_time_and_the_email_goes_out_once_the_server_takes_it(
     apps: Apps, refusing_server: SmtpSettings, smtp: SmtpSettings, smtp_server: SmtpServer
 ) -> None:
-    plan(apps, ADDRESS)
+    helpers.plan_approval(apps.notifications, ADDRESS)
     delays = []
     for _ in range(domain.MAX_ATTEMPTS + 2):
         make_due(apps)
-        send(apps, refusing_server)
+        helpers.send(apps.notifications, refusing_server)
         [email] = helpers.emails(apps.notifications)
         delays.append(email.next_attempt_at - utcnow())
 
@@ -144,17 +128,17 @@ def test_refused_runs_back_off_longer_each_time_and_the_email_goes_out_once_the_
     assert delays[0] <= domain.RETRY_BASE + timedelta(seconds=5)
     assert delays[-1] >= domain.RETRY_CAP * 0.5 - timedelta(seconds=5)
     make_due(apps)
-    assert send(apps, smtp).sent == 1
+    assert helpers.send(apps.notifications, smtp).sent == 1
     assert [m.recipients for m in smtp_server.mailbox.wait_for(1)] == [(ADDRESS,)]
 
 
 def test_an_unknown_mailbox_reply_to_data_fails_the_email_but_suppresses_nobody(
     apps: Apps, smtp: SmtpSettings, smtp_server: SmtpServer
 ) -> None:
-    plan(apps, ADDRESS)
+    helpers.plan_approval(apps.notifications, ADDRESS)
     smtp_server.fail_next(550, message="5.1.1 Mailbox unknown")
 
-    report = send(apps, smtp)
+    report = helpers.send(apps.notifications, smtp)
 
     assert helpers.suppressions(apps.notifications) == []
     assert (report.failed, helpers.emails(apps.notifications)[0].status) == (1, "failed")

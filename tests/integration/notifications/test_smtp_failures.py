@@ -15,16 +15,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from services.notifications import delivery, domain
+from services.notifications import domain
 from services.notifications.mailer import RateLimiter, SmtpSettings
 from services.notifications.models import Email
-from services.notifications.services import planning
 from shared.db import utcnow
 from shared.mailbox import SmtpServer
 from tests.conftest import Apps, Stack
 from tests.integration.notifications import helpers
-from tests.integration.notifications.helpers import APPROVED
-from tests.support import builders
 from tests.support.waiting import wait_until
 
 ADDRESS = "kontakt@bruecken.example"
@@ -38,25 +35,6 @@ def smtp(smtp_server: SmtpServer) -> Iterator[SmtpSettings]:
     smtp_server.reset()
 
 
-def plan(apps: Apps, *addresses: str) -> str:
-    event = helpers.event("funding.application.approved")
-    with helpers.session_of(apps.notifications) as session:
-        addressees = [domain.Addressee(a, "Ayşe Yılmaz", ("de",)) for a in addresses]
-        planning.plan_emails(
-            session, event, "application_approved", addressees, APPROVED, purpose="administrative"
-        )
-    return event.id
-
-
-def send(apps: Apps, smtp: SmtpSettings, limiter: RateLimiter | None = None) -> delivery.DeliveryReport:
-    return delivery.deliver_pending(builders.session_factory(apps.notifications), smtp, limiter=limiter)
-
-
-def the_email(apps: Apps) -> Email:
-    [email] = helpers.emails(apps.notifications)
-    return email
-
-
 def make_due(apps: Apps) -> None:
     """Time passes: every retry waiting for its backoff is due now."""
     with helpers.session_of(apps.notifications) as session:
@@ -67,19 +45,22 @@ def make_due(apps: Apps) -> None:
 def test_a_temporary_failure_is_retried_after_a_backoff_and_received_exactly_once(
     apps: Apps, smtp: SmtpSettings, smtp_server: SmtpServer, code: int
 ) -> None:
-    plan(apps, ADDRESS)
+    helpers.plan_approval(apps.notifications, ADDRESS)
     smtp_server.fail_next(code, message="4.3.2 Bitte später")
 
-    first = send(apps, smtp)
-    waiting = the_email(apps)
-    too_early = send(apps, smtp)
+    first = helpers.send(apps.notifications, smtp)
+    waiting = helpers.the_email(apps.notifications)
+    too_early = helpers.send(apps.notifications, smtp)
     make_due(apps)
-    second = send(apps, smtp)
+    second = helpers.send(apps.notifications, smtp)
 
     assert (first.retrying, too_early.sent, second.sent) == (1, 0, 1)
     assert waiting.status == "pending" and waiting.last_error.startswith(str(code))
     assert waiting.next_attempt_at >= utcnow() + domain.RETRY_BASE * 0.5 - timedelta(seconds=5)
-    assert (the_email(apps).status, the_email(apps).attempts) == ("sent", 2)
+    assert (helpers.the_email(apps.notifications).status, helpers.the_email(apps.notifications).attempts) == (
+        "sent",
+        2,
+    )
     [received] = smtp_server.mailbox.wait_for(1)
     assert received.recipients == (ADDRESS,)
     assert helpers.suppressions(apps.notifications) == []
@@ -88,14 +69,14 @@ def test_a_temporary_failure_is_retried_after_a_backoff_and_received_exactly_onc
 def test_a_temporary_failure_gives_up_after_the_attempt_limit(
     apps: Apps, smtp: SmtpSettings, smtp_server: SmtpServer
 ) -> None:
-    plan(apps, ADDRESS)
+    helpers.plan_approval(apps.notifications, ADDRESS)
     smtp_server.fail_next(451, count=domain.MAX_ATTEMPTS)
 
     for _ in range(domain.MAX_ATTEMPTS):
         make_due(apps)
-        send(apps, smtp)
+        helpers.send(apps.notifications, smtp)
 
-    email = the_email(apps)
+    email = helpers.the_email(apps.notifications)
     assert (email.status, email.attempts) == ("failed", domain.MAX_ATTEMPTS)
     assert smtp_server.mailbox.messages() == []
 
@@ -103,12 +84,12 @@ def test_a_temporary_failure_gives_up_after_the_attempt_limit(
 def test_an_unknown_mailbox_fails_at_once_and_is_suppressed(
     apps: Apps, smtp: SmtpSettings, smtp_server: SmtpServer
 ) -> None:
-    event_id = plan(apps, ADDRESS, "gut@verein.example")
+    event_id = helpers.plan_approval(apps.notifications, ADDRESS, "gut@verein.example")
     smtp_server.refuse_recipient(ADDRESS, 550, "5.1.1 Mailbox unknown")
 
-    report = send(apps, smtp)
+    report = helpers.send(apps.notifications, smtp)
     make_due(apps)
-    later = send(apps, smtp)
+    later = helpers.send(apps.notifications, smtp)
 
     statuses = {e.recipient: (e.status, e.attempts) for e in helpers.emails(apps.notifications)}
     assert statuses == {ADDRESS: ("failed", 1), "gut@verein.example": ("sent", 1)}
@@ -126,11 +107,11 @@ def test_an_unknown_mailbox_fails_at_once_and_is_suppressed(
 def test_the_next_email_to_an_unknown_mailbox_is_not_attempted(
     apps: Apps, smtp: SmtpSettings, smtp_server: SmtpServer
 ) -> None:
-    plan(apps, ADDRESS)
+    helpers.plan_approval(apps.notifications, ADDRESS)
     smtp_server.refuse_recipient(ADDRESS, 550, "5.1.1 Mailbox unknown")
-    send(apps, smtp)
+    helpers.send(apps.notifications, smtp)
 
-    plan(apps, ADDRESS)  # a second event for the same person
+    helpers.plan_approval(apps.notifications, ADDRESS)  # a second event for the same person
 
     statuses = sorted((e.status, e.attempts) for e in helpers.emails(apps.notifications))
     assert statuses == [("failed", 1), ("suppressed", 0)]
@@ -139,14 +120,17 @@ def test_the_next_email_to_an_unknown_mailbox_is_not_attempted(
 def test_a_permanent_refusal_for_another_reason_fails_without_suppressing(
     apps: Apps, smtp: SmtpSettings, smtp_server: SmtpServer
 ) -> None:
-    plan(apps, ADDRESS)
+    helpers.plan_approval(apps.notifications, ADDRESS)
     smtp_server.fail_next(554, message="5.7.1 Message rejected as spam")
 
-    send(apps, smtp)
+    helpers.send(apps.notifications, smtp)
     make_due(apps)
-    send(apps, smtp)
+    helpers.send(apps.notifications, smtp)
 
-    assert (the_email(apps).status, the_email(apps).attempts) == ("failed", 1)
+    assert (helpers.the_email(apps.notifications).status, helpers.the_email(apps.notifications).attempts) == (
+        "failed",
+        1,
+    )
     assert helpers.suppressions(apps.notifications) == []
     assert smtp_server.mailbox.messages() == []
 
@@ -154,18 +138,18 @@ def test_a_permanent_refusal_for_another_reason_fails_without_suppressing(
 def test_a_drop_after_data_is_resent_once_with_the_same_message_id(
     apps: Apps, smtp: SmtpSettings, smtp_server: SmtpServer
 ) -> None:
-    plan(apps, ADDRESS)
+    helpers.plan_approval(apps.notifications, ADDRESS)
     smtp_server.drop_next()
 
-    first = send(apps, smtp)
+    first = helpers.send(apps.notifications, smtp)
     make_due(apps)
-    second = send(apps, smtp)
+    second = helpers.send(apps.notifications, smtp)
     make_due(apps)
-    third = send(apps, smtp)
+    third = helpers.send(apps.notifications, smtp)
 
     assert (first.retrying, second.sent, third.sent) == (1, 1, 0)
     copies = smtp_server.mailbox.wait_for(2)
-    email = the_email(apps)
+    email = helpers.the_email(apps.notifications)
     assert [m.message_id for m in copies] == [email.message_id, email.message_id]
     assert (email.status, email.attempts) == ("sent", 2)
 
@@ -174,13 +158,13 @@ def test_a_drop_after_data_is_resent_once_with_the_same_message_id(
 def test_a_closing_421_does_not_cost_the_next_message_its_delivery(
     apps: Apps, smtp: SmtpSettings, smtp_server: SmtpServer, where: str
 ) -> None:
-    plan(apps, ADDRESS, "zweite@verein.example", "dritte@verein.example")
+    helpers.plan_approval(apps.notifications, ADDRESS, "zweite@verein.example", "dritte@verein.example")
     if where == "data":
         smtp_server.fail_next(421, message="4.4.2 closing")
     else:
         smtp_server.refuse_recipient(ADDRESS, 421, "4.4.2 closing", count=1)
 
-    report = send(apps, smtp)
+    report = helpers.send(apps.notifications, smtp)
 
     assert (report.retrying, report.sent) == (1, 2)
     assert len(smtp_server.mailbox.wait_for(2)) == 2
@@ -189,12 +173,12 @@ def test_a_closing_421_does_not_cost_the_next_message_its_delivery(
 def test_received_mail_has_the_headers_and_parts_the_email_row_promises(
     apps: Apps, smtp: SmtpSettings, smtp_server: SmtpServer
 ) -> None:
-    plan(apps, ADDRESS)
+    helpers.plan_approval(apps.notifications, ADDRESS)
 
-    send(apps, smtp)
+    helpers.send(apps.notifications, smtp)
 
     [received] = smtp_server.mailbox.wait_for(1)
-    message, email = received.parsed(), the_email(apps)
+    message, email = received.parsed(), helpers.the_email(apps.notifications)
     assert message["Message-ID"] == email.message_id == domain.message_id(email.event_id, ADDRESS)
     assert message["Auto-Submitted"] == "auto-generated"
     assert str(message["To"]) == f"Ayşe Yılmaz <{ADDRESS}>"
@@ -208,10 +192,10 @@ def test_the_rate_limit_spaces_messages_to_one_server(
     apps: Apps, smtp: SmtpSettings, smtp_server: SmtpServer, redis_url: str
 ) -> None:
     count, rate = 8, 10.0
-    plan(apps, *(f"person{i}@verein.example" for i in range(count)))
+    helpers.plan_approval(apps.notifications, *(f"person{i}@verein.example" for i in range(count)))
     limiter = RateLimiter(redis_url, f"test-{time.monotonic_ns()}", rate)
 
-    send(apps, smtp, limiter)
+    helpers.send(apps.notifications, smtp, limiter=limiter)
 
     received = smtp_server.mailbox.wait_for(count)
     span = (received[-1].received_at - received[0].received_at).total_seconds()

@@ -94,7 +94,7 @@ def test_lifting_twice_is_a_conflict(apps: Apps, notifications: FlaskClient, tok
 def test_an_erased_person_cannot_be_lifted(
     apps: Apps, notifications: FlaskClient, tokens: TokenMaker
 ) -> None:
-    suppression_id = suppressed(apps, domain.erased_key("weg@verein.example"), reason="erased")
+    suppression_id = suppressed(apps, domain.address_key("weg@verein.example"), reason="erased")
 
     response = notifications.post(f"{SUPPRESSIONS}/{suppression_id}/lift", headers=tokens.headers("admin"))
 

@@ -38,3 +38,32 @@ def test_language_falls_back_from_person_to_organisation_to_german() -> None:
     assert domain.choose_language(["ar", "tr"], {"de", "tr"}) == "tr"
     assert domain.choose_language([None, "uk"], {"de", "uk"}) == "uk"
     assert domain.choose_language(["fa"], {"de"}) == "de"
+
+
+@pytest.mark.parametrize(
+    "code, reply",
+    [
+        (550, "5.1.1 <weg@verein.example>: Recipient address rejected: User unknown"),
+        (550, "5.1.10 Recipient address has null MX"),
+        (553, "5.1.3 Bad recipient address syntax"),
+        (550, "No such user here"),
+    ],
+)
+def test_a_reply_that_the_mailbox_does_not_exist_is_an_unknown_mailbox(code: int, reply: str) -> None:
+    assert domain.is_unknown_mailbox(code, reply)
+
+
+@pytest.mark.parametrize(
+    "code, reply",
+    [
+        (553, "5.1.8 <noreply@ki.example>: Sender address rejected: Domain not found"),
+        (550, "5.1.7 Bad sender mailbox syntax"),
+        (554, "5.7.1 Message rejected as spam"),
+        (452, "4.2.2 Mailbox full"),
+        (None, ""),
+    ],
+)
+def test_a_refusal_about_the_sender_policy_or_a_full_mailbox_is_no_unknown_mailbox(
+    code: int | None, reply: str
+) -> None:
+    assert not domain.is_unknown_mailbox(code, reply)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.mailbox import Mailbox, SmtpServer, create_inbox_app
+from shared.mailbox import Login, Mailbox, SmtpServer, create_inbox_app
 
 ARABIC_AND_GERMAN = "مرحبا بكم – Grüße aus Köln, Übersicht für Jürgen"
 
@@ -156,6 +156,34 @@ def test_port_zero_binds_a_free_port_and_accepts_30_mb(server: SmtpServer) -> No
 
     assert server.port > 0
     assert advertised >= 30 * 1024 * 1024
+
+
+def test_by_default_the_server_offers_neither_starttls_nor_auth(server: SmtpServer) -> None:
+    with smtplib.SMTP(server.host, server.port, timeout=5) as client:
+        client.ehlo()
+
+        assert not client.has_extn("starttls") and not client.has_extn("auth")
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_a_server_with_a_login_takes_mail_only_after_auth_and_records_each_attempt(
+    mailbox: Mailbox,
+) -> None:
+    with SmtpServer(mailbox, login=("ki", "geheim"), auth_require_tls=False) as server:
+        with smtplib.SMTP(server.host, server.port, timeout=5) as client:
+            with pytest.raises(smtplib.SMTPSenderRefused) as refused:
+                client.send_message(make_message("Ohne Anmeldung"))
+            client.login("ki", "geheim")
+            client.send_message(make_message("Angemeldet"))
+
+        assert refused.value.smtp_code == 530
+        assert [m.subject for m in mailbox.wait_for(1)] == ["Angemeldet"]
+        assert server.logins == [Login("ki", encrypted=False, accepted=True)]
+
+
+def test_require_starttls_without_a_tls_context_is_an_error(mailbox: Mailbox) -> None:
+    with pytest.raises(ValueError, match="tls_context"):
+        SmtpServer(mailbox, require_starttls=True)
 
 
 def test_port_of_an_unstarted_free_port_server_is_an_error(mailbox: Mailbox) -> None:
