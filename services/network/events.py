@@ -38,6 +38,18 @@ def organization_registered(organization: Organization, self_registered: bool) -
     }
 
 
+def organization_changed(organization: Organization) -> dict[str, Any]:
+    """The organisation's current profile: consumers replace their copy with it. Languages come
+    in the order network keeps them (sorted codes, as stored and shown by the API)."""
+    return {
+        "organization_id": organization.id,
+        "name": organization.name,
+        "district": organization.district,
+        "languages": sorted(language.code for language in organization.languages),
+        "status": organization.status,
+    }
+
+
 def organization_status_changed(organization: Organization, action: str, reason: str) -> dict[str, Any]:
     """The payload of ``network.organization.<verified|suspended|reactivated|archived>``."""
     if action == "verify":

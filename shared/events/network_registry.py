@@ -88,8 +88,9 @@ class OrganizationChangedV1(PayloadSchema):
 
     Notifications keeps it to write to the organisation's contact persons in a language the
     organisation offers when no template exists in the person's own (person → organisation →
-    German). ``languages`` are ISO 639 codes in the organisation's order; the consumer replaces
-    what it holds, unless it holds a later one (by ``occurred_at``).
+    German). ``languages`` are the ISO 639 codes the organisation offers, sorted (network keeps
+    no preference order among them); the consumer replaces what it holds, unless it holds a later
+    one (by ``occurred_at``). Unconfirmed self-registrations are not in the registry: no event.
     """
 
     organization_id = Id(required=True)

@@ -69,6 +69,7 @@ def merge(session: Session, surviving_id: str, merged_id: str, actor: Actor) -> 
     merged = organizations.load(session, merged_id)
     if merged.status == "archived" or survivor.status == "archived":
         raise Conflict("archived organisations cannot be merged", field="duplicate_id")
+    profile = events.organization_changed(survivor)
     _fill_gaps(session, survivor, merged, actor)
     _move_affiliations(session, survivor, merged)
     _move_memberships(session, survivor.id, merged.id)
@@ -78,6 +79,8 @@ def merge(session: Session, surviving_id: str, merged_id: str, actor: Actor) -> 
     organizations.record_change(session, merged.id, "merged_into_id", None, survivor.id, actor, note)
     organizations.record_change(session, survivor.id, "merged_from", None, merged.id, actor, merged.name)
     outbox.record(session, "network.organization.merged", 1, events.organization_merged(survivor, merged))
+    organizations.publish_profile(session, merged)
+    organizations.publish_profile(session, survivor, before=profile)  # if it gained district or languages
     return survivor
 
 

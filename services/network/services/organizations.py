@@ -102,6 +102,7 @@ def create(
     if not self_registered:
         payload = events.organization_registered(organization, self_registered=False)
         outbox.record(session, "network.organization.registered", 1, payload)
+    publish_profile(session, organization)
     return organization
 
 
@@ -109,12 +110,14 @@ def update(session: Session, organization_id: str, data: dict[str, Any], actor: 
     organization = load(session, organization_id, actor)
     taxonomies.check_organization_input(session, data)
     before = {**{name: getattr(organization, name) for name in SCALAR_FIELDS}, **lists(organization)}
+    profile = events.organization_changed(organization)
     changes = domain.changed_fields(before, data)
     apply(organization, {field: data[field] for field in changes})
     for field, (old, new) in changes.items():
         record_change(session, organization.id, field, old, new, actor)
     if changes:
         organization.updated_at = utcnow()
+    publish_profile(session, organization, before=profile)
     return organization
 
 
@@ -146,7 +149,21 @@ def change_status(
     record_change(session, organization.id, "status", old, organization.status, actor, reason)
     payload = events.organization_status_changed(organization, action, reason)
     outbox.record(session, STATUS_EVENTS[action], 1, payload)
+    publish_profile(session, organization)
     return organization
+
+
+def publish_profile(
+    session: Session, organization: Organization, before: dict[str, Any] | None = None
+) -> None:
+    """``network.organization.changed`` with the current profile, unless it equals ``before`` (a
+    change of other fields only). A self-registration whose email is not confirmed is not in the
+    registry yet: it is published at confirmation."""
+    if organization.email_confirmed_at is None:
+        return
+    profile = events.organization_changed(organization)
+    if profile != before:
+        outbox.record(session, "network.organization.changed", 1, profile)
 
 
 def record_change(

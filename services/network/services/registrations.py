@@ -78,6 +78,7 @@ def confirm(session: Session, token: str, links: Links) -> Organization:
         organizations.record_change(session, organization.id, "email_confirmed_at", None, contact.email, None)
         payload = events.organization_registered(organization, self_registered=True)
         outbox.record(session, "network.organization.registered", 1, payload)
+        organizations.publish_profile(session, organization)
     return organization
 
 

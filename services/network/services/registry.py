@@ -32,6 +32,7 @@ def register_organization(
     organizations.apply(organization, dict(fields))
     session.add(organization)
     session.flush()
+    organizations.publish_profile(session, organization)
     return organization
 
 

@@ -1,5 +1,5 @@
-"""Resync: re-publish network's picture of every contact person, for a consumer that lost or never
-had its copy (a new or repaired notifications database)."""
+"""Resync: re-publish network's picture of every organisation and contact person, for a consumer
+that lost or never had its copy (a new or repaired notifications database)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from services.network.config import Settings
-from services.network.models import Consent, ContactPerson, Subscription, outbox
+from services.network.models import Consent, ContactPerson, Organization, Subscription, outbox
+from services.network.services import organizations
 from services.network.services.subscriptions import CONSENT_PURPOSE, Links
 from shared.db import transaction
 
@@ -28,8 +29,10 @@ def run(factory: sessionmaker[Session], resync_id: str) -> int:
 
 
 def publish_contact_snapshots(session: Session, links: Links, resync_id: str) -> int:
-    """One ``network.contact.snapshot`` per contact person not erased, in the caller's transaction;
-    returns how many."""
+    """One ``network.organization.changed`` per organisation in the registry, then one
+    ``network.contact.snapshot`` per contact person not erased, in the caller's transaction;
+    returns how many contact snapshots."""
+    publish_organizations(session)
     contacts = session.scalars(
         select(ContactPerson)
         .where(ContactPerson.erased_at.is_(None))
@@ -43,6 +46,19 @@ def publish_contact_snapshots(session: Session, links: Links, resync_id: str) ->
         outbox.record(session, "network.contact.snapshot", 1, payload)
         count += 1
     return count
+
+
+def publish_organizations(session: Session) -> None:
+    """Archived ones too (merged ones are archived): the consumer learns they are gone. First, so
+    the contacts' organisations are known when their snapshots arrive."""
+    in_registry = (
+        select(Organization)
+        .where(Organization.email_confirmed_at.is_not(None))
+        .options(selectinload(Organization.languages))
+        .order_by(Organization.created_at, Organization.id)
+    )
+    for organization in session.scalars(in_registry):
+        organizations.publish_profile(session, organization)
 
 
 def publish_contact(session: Session, contact: ContactPerson) -> None:
