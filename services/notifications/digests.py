@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.notifications import domain
+from services.notifications import domain, ical
 from services.notifications.models import DigestItem, Email, Recipient
 from services.notifications.services.planning import email_row, known_addresses, render
 from services.notifications.services.recipients import languages_of_organizations
@@ -55,11 +55,12 @@ def _plan_digest(
     }
     fallback = languages_of_organizations(session, [recipient.contact_id]).get(recipient.contact_id, [])
     addressee = domain.Addressee(recipient.email, recipient.name, (recipient.language, *fallback))
-    _plan_digest_email(session, event, addressee, context)
+    calendar = ical.digest_calendar([item.calendar for item in items if item.calendar])
+    _plan_digest_email(session, event, addressee, context, calendar)
 
 
 def _plan_digest_email(
-    session: Session, event: Envelope, addressee: domain.Addressee, context: dict[str, Any]
+    session: Session, event: Envelope, addressee: domain.Addressee, context: dict[str, Any], calendar: str
 ) -> None:
     # Newsletter mail, so the same consent and suppression rule as plan_emails (which would turn it
     # into a digest item again); sending checks the list once more.
@@ -71,5 +72,12 @@ def _plan_digest_email(
     unsubscribe = domain.one_click_url(recipient.preferences_url) if recipient else ""
     rendered = render("digest", addressee, context)
     session.add(
-        email_row(event, addressee, domain.NEWSLETTER, rendered=rendered, unsubscribe_url=unsubscribe)
+        email_row(
+            event,
+            addressee,
+            domain.NEWSLETTER,
+            rendered=rendered,
+            calendar=calendar,
+            unsubscribe_url=unsubscribe,
+        )
     )

@@ -1,5 +1,5 @@
 """iCalendar invitations (RFC 5545/5546) for KI events: METHOD:REQUEST when an event is announced
-or changed, METHOD:CANCEL when it is called off.
+or changed, METHOD:CANCEL when it is called off; a digest carries its events in one METHOD:PUBLISH.
 
 The UID and SEQUENCE come from network (``<event id>@teilhabe``, raised by one on every change), so
 a calendar replaces its entry on an update and removes it on a cancellation, however many emails
@@ -19,7 +19,7 @@ import icalendar
 from shared.db import utcnow
 
 BERLIN = ZoneInfo("Europe/Berlin")
-REQUEST, CANCEL = "REQUEST", "CANCEL"
+REQUEST, CANCEL, PUBLISH = "REQUEST", "CANCEL", "PUBLISH"
 PRODID = "-//Kommunales Integrationszentrum//Teilhabe Benachrichtigungen//DE"
 
 
@@ -72,6 +72,29 @@ def invitation(
     cal.add("method", method)
     cal.add_component(_vevent(event, method, organizer, attendee, now or utcnow()))
     cal.add_missing_timezones()  # the VTIMEZONE for Europe/Berlin that DTSTART/DTEND refer to
+    return cal.to_ical().decode("utf-8")
+
+
+def digest_calendar(invitations: list[str]) -> str:
+    """One calendar (METHOD:PUBLISH) for a digest: the latest state (highest SEQUENCE, then the
+    later item) of each KI event its items' invitations carry, a cancelled one with
+    STATUS:CANCELLED so calendars that hold it mark it called off; "" without any."""
+    latest: dict[str, icalendar.Event] = {}
+    for text in invitations:
+        for entry in icalendar.Calendar.from_ical(text).walk("VEVENT"):
+            uid = str(entry["UID"])
+            if uid not in latest or int(entry.get("SEQUENCE", 0)) >= int(latest[uid].get("SEQUENCE", 0)):
+                latest[uid] = entry
+    if not latest:
+        return ""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", PUBLISH)
+    for entry in latest.values():
+        cal.add_component(entry)
+    cal.add_missing_timezones()
     return cal.to_ical().decode("utf-8")
 
 

@@ -126,6 +126,8 @@ class DigestItem(Base):
     contact_id: Mapped[str] = mapped_column(String(36), index=True)
     subject: Mapped[str] = mapped_column(String(500))
     body_text: Mapped[str] = mapped_column(Text)
+    # the item's iCalendar invitation (KI events), gathered into the digest's calendar
+    calendar: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # the digest email's event id once the item was put into one; None while it waits
     digest_id: Mapped[str | None] = mapped_column(String(36), index=True)

@@ -82,7 +82,7 @@ def plan_emails(
         if reason:
             session.add(email_row(event, addressee, purpose, status="suppressed", last_error=reason))
         elif purpose == domain.NEWSLETTER and recipient is not None and recipient.digest != "none":
-            _add_digest_item(session, event, kind, addressee, recipient, context)
+            _add_digest_item(session, event, kind, addressee, recipient, context, calendar)
         else:
             session.add(_pending_row(event, kind, addressee, purpose, recipient, context, calendar))
             planned += 1
@@ -192,6 +192,7 @@ def _add_digest_item(
     addressee: domain.Addressee,
     recipient: Recipient,
     context: dict[str, Any],
+    calendar: str,
 ) -> None:
     _language, subject, text, _html = render(kind, addressee, context)
     exists = select(DigestItem.id).where(
@@ -205,5 +206,6 @@ def _add_digest_item(
                 contact_id=recipient.contact_id,
                 subject=subject,
                 body_text=text,
+                calendar=calendar,
             )
         )

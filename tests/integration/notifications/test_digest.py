@@ -3,9 +3,11 @@ email per period, each item once, in their language; administrative mail still c
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
+import icalendar
 import pytest
 from sqlalchemy import select
 
@@ -125,3 +127,45 @@ def test_a_reader_who_unsubscribes_before_the_digest_gets_none(apps: Apps) -> No
 
     assert assemble(apps, utcnow() + timedelta(days=1)) == 0
     assert helpers.emails(apps.notifications) == []
+
+
+def test_a_digest_carries_one_calendar_with_the_latest_state_of_each_ki_event(
+    apps: Apps, smtp: SmtpSettings, smtp_server: SmtpServer
+) -> None:
+    districts = tuple(helpers.event("network.event.published").data["districts"])
+    helpers.subscribe(apps.notifications, ADDRESS, topics=("ki_events",), districts=districts, digest="daily")
+    other = {"id": str(uuid.uuid4()), "uid": f"{uuid.uuid4()}@teilhabe", "title": "Netzwerktreffen"}
+    for event in (
+        helpers.event("network.event.published"),
+        helpers.event("network.event.updated"),
+        helpers.event("network.event.published", **other),
+        helpers.event("network.event.cancelled", **other, sequence=1),
+    ):
+        helpers.deliver(apps.notifications, event)
+
+    assemble(apps, utcnow() + timedelta(days=1))
+    helpers.send(apps.notifications, smtp)
+
+    [received] = smtp_server.mailbox.wait_for(1)
+    [part] = [p for p in received.parsed().walk() if p.get_content_type() == "text/calendar"]
+    calendar = icalendar.Calendar.from_ical(part.get_content())
+    entries = {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
+    assert (part.get_param("method"), str(calendar["METHOD"])) == ("PUBLISH", "PUBLISH")
+    assert sorted(entries) == ["Fortbildung: Antragstellung leicht gemacht", "Netzwerktreffen"]
+    changed, called_off = entries["Fortbildung: Antragstellung leicht gemacht"], entries["Netzwerktreffen"]
+    assert (int(changed["SEQUENCE"]), str(changed["LOCATION"])) == (
+        1,
+        "KI Köln, Raum 3.01, Venloer Str. 1, 50672 Köln",
+    )
+    assert (int(called_off["SEQUENCE"]), str(called_off["STATUS"])) == (1, "CANCELLED")
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
+
+
+def test_a_digest_without_ki_events_carries_no_calendar(apps: Apps) -> None:
+    helpers.subscribe(apps.notifications, ADDRESS, digest="daily")
+    announce(apps, "Aufruf A")
+
+    assemble(apps, utcnow() + timedelta(days=1))
+
+    [digest] = helpers.emails(apps.notifications)
+    assert digest.calendar == ""
