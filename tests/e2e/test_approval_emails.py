@@ -184,6 +184,34 @@ def test_a_rejection_emails_the_reasons_in_the_contacts_language_without_the_let
     assert not [part for part in email.iter_attachments()]
 
 
+def test_a_contact_whose_language_has_no_template_reads_the_decision_in_a_language_of_the_organisation(
+    stack: Stack, world: World
+) -> None:
+    apps = stack.apps
+    organisation = builders.verified_organisation(
+        apps.network,
+        "Anjoman-e Farhangi",
+        "info@anjoman.example",
+        "Dariush Karimi",
+        language="fa",
+        offers=("ar", "tr"),
+    )
+    builders.user(apps.network, "antrag@anjoman.example", ["applicant"], [organisation.id])
+    _wait_for_read_models(stack, organisation.id)
+    applicant = builders.login(apps.client("network"), "antrag@anjoman.example")
+    approve_application(
+        stack, World(organisation, world.call_id, applicant, world.caseworker, world.approver)
+    )
+
+    # the confirmation of the submission and the approval, both in Arabic
+    received = stack.mailbox.wait_for(
+        2, timeout=20, predicate=lambda message: message.recipients == ("info@anjoman.example",)
+    )
+
+    assert [message.parsed()["Content-Language"] for message in received] == ["ar", "ar"]
+    assert all(any("\u0600" <= c <= "\u06ff" for c in message.subject) for message in received)
+
+
 def test_redelivered_approval_event_sends_no_second_email(stack: Stack, world: World) -> None:
     approve_application(stack, world)
     [first] = stack.mailbox.wait_for(1, timeout=20, predicate=to_contact("bewilligt"))

@@ -42,10 +42,12 @@ def verified_organisation(
     contact_name: str = "Ayşe Yılmaz",
     language: str = "de",
     district: str = "Köln-Mülheim",
+    offers: tuple[str, ...] = (),
 ) -> Organisation:
-    """An organisation verified by staff, with a subscribed contact person (events recorded)."""
+    """An organisation verified by staff (offering the languages ``offers``), with a subscribed
+    contact person (events recorded)."""
     with transaction(session_factory(network_app)) as session:
-        organization = registry.register_organization(session, name, district)
+        organization = registry.register_organization(session, name, district, languages=list(offers))
         registry.verify_organization(session, organization.id)
         registry.add_subscribed_contact(
             session,
