@@ -46,9 +46,7 @@ class Actor:
         return self.has_role(*STAFF_ROLES)
 
 
-def issue_token(
-    private_key_pem: bytes, actor: Actor, ttl: timedelta, now: datetime | None = None
-) -> str:
+def issue_token(private_key_pem: bytes, actor: Actor, ttl: timedelta, now: datetime | None = None) -> str:
     """A signed token for ``actor``; ``iat`` keeps microseconds so a revocation orders exactly."""
     now = now or datetime.now(UTC)
     claims: dict[str, object] = {

@@ -95,9 +95,13 @@ def make_celery(
 
 
 def sweep_schedule(service: str) -> dict[str, dict[str, Any]]:
-    """The beat entry that re-sends what the outbox still holds (``OUTBOX_SWEEP_SECONDS``)."""
-    name = f"{service}.relay_outbox"
-    return {name: {"task": name, "schedule": env_float("OUTBOX_SWEEP_SECONDS", 10.0)}}
+    """The beat entries of every outbox: re-send what it still holds (``OUTBOX_SWEEP_SECONDS``),
+    forget what was confirmed long ago (``RETENTION_SWEEP_SECONDS``)."""
+    relay, purge = f"{service}.relay_outbox", f"{service}.purge_outbox"
+    return {
+        relay: {"task": relay, "schedule": env_float("OUTBOX_SWEEP_SECONDS", 10.0)},
+        purge: {"task": purge, "schedule": env_float("RETENTION_SWEEP_SECONDS", 3600.0)},
+    }
 
 
 def nudge(app: Celery, task_name: str, queue: str) -> None:

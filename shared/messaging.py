@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from datetime import timedelta
+from typing import Any, NamedTuple
 
 from celery import Task, shared_task
 from sqlalchemy.orm import DeclarativeBase
 
-from shared.db import transaction
+from shared.config import env_float
+from shared.db import transaction, utcnow
 from shared.events.routing import SERVICES
 from shared.inbox import DeadLetterMixin, Handlers, Inbox, InboxMixin, Outcome
 from shared.outbox import Outbox, OutboxMixin
@@ -28,8 +30,8 @@ def register_event_tasks(
     inbox: Inbox,
     handlers: Handlers,
     after_consume: AfterConsume | None = None,
-) -> tuple[Task, Task, Task]:
-    """Define ``<service>.handle_event``, ``.relay_outbox`` and ``.confirm_event``.
+) -> EventTasks:
+    """Define ``<service>.handle_event``, ``.relay_outbox``, ``.confirm_event`` and ``.purge_outbox``.
 
     ``after_consume(task, envelope)`` runs after the handler's transaction committed, e.g. to send
     the emails it planned; a failure there retries the task, and the inbox makes that harmless.
@@ -63,7 +65,20 @@ def register_event_tasks(
         with transaction(self.app.session_factory) as session:
             return outbox.confirm(session, event_id, consumer)
 
-    return handle_event, relay_outbox, confirm_event
+    @shared_task(name=f"{service}.purge_outbox", bind=True)
+    def purge_outbox(self: Task) -> int:
+        """Beat: forget events confirmed more than ``OUTBOX_RETENTION_DAYS`` (30) ago."""
+        with transaction(self.app.session_factory) as session:
+            return outbox.purge(session, utcnow() - timedelta(days=env_float("OUTBOX_RETENTION_DAYS", 30.0)))
+
+    return EventTasks(handle_event, relay_outbox, confirm_event, purge_outbox)
+
+
+class EventTasks(NamedTuple):
+    handle_event: Task
+    relay_outbox: Task
+    confirm_event: Task
+    purge_outbox: Task
 
 
 def _confirm_receipt(task: Task, envelope: object, consumer: str) -> None:

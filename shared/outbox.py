@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, UniqueConstraint, event, select, update
+from sqlalchemy import JSON, Integer, String, UniqueConstraint, delete, event, select, update
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from shared.config import env_float
@@ -94,6 +94,16 @@ class Outbox:
         if rows:
             log.info("relayed events", extra={"fields": {"count": len(rows)}})
         return len(rows)
+
+    def purge(self, session: Session, confirmed_before: datetime) -> int:
+        """Forget rows their consumer confirmed before ``confirmed_before``: they will never be sent
+        again, and their payloads (addresses, signed links) should not outlive their use."""
+        result = session.execute(
+            delete(self.model).where(
+                self.model.confirmed_at.is_not(None), self.model.confirmed_at < confirmed_before
+            )
+        )
+        return result.rowcount
 
     def confirm(self, session: Session, event_id: str, consumer: str) -> bool:
         result = session.execute(

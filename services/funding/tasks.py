@@ -13,7 +13,7 @@ from services.funding.services import reminders
 from shared.db import transaction
 from shared.messaging import register_event_tasks
 
-handle_event, relay_outbox, confirm_event = register_event_tasks("funding", outbox, inbox, events.HANDLERS)
+EVENT_TASKS = register_event_tasks("funding", outbox, inbox, events.HANDLERS)
 
 
 @shared_task(name="funding.send_report_reminders", bind=True)

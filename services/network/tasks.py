@@ -7,7 +7,7 @@ from services.network.models import inbox, outbox
 from services.network.services import imports, resync
 from shared.messaging import register_event_tasks
 
-handle_event, relay_outbox, confirm_event = register_event_tasks("network", outbox, inbox, events.HANDLERS)
+EVENT_TASKS = register_event_tasks("network", outbox, inbox, events.HANDLERS)
 
 
 @shared_task(name="network.import_organizations", bind=True)

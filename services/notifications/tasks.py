@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from celery import Task, shared_task
@@ -11,8 +12,9 @@ from services.notifications import delivery, digests, events
 from services.notifications.config import Settings
 from services.notifications.mailer import RateLimiter
 from services.notifications.models import inbox, outbox
+from services.notifications.services import deliveries
 from shared.config import env_float
-from shared.db import transaction
+from shared.db import transaction, utcnow
 from shared.messaging import register_event_tasks
 
 
@@ -26,7 +28,7 @@ def _send_planned(task: Task, envelope: dict[str, Any]) -> None:
     _deliver(task, str(envelope["id"]))
 
 
-handle_event, relay_outbox, confirm_event = register_event_tasks(
+EVENT_TASKS = register_event_tasks(
     "notifications", outbox, inbox, events.HANDLERS, after_consume=_send_planned
 )
 
@@ -43,6 +45,14 @@ def assemble_digests(self: Task) -> int:
     """Beat: one digest per contact and closed day or week; the send sweep delivers them."""
     with transaction(self.app.session_factory) as session:
         return digests.assemble_digests(session)
+
+
+@shared_task(name="notifications.forget_email_contents", bind=True)
+def forget_email_contents(self: Task) -> int:
+    """Beat: empty finished emails older than ``EMAIL_RETENTION_DAYS`` (30)."""
+    days = env_float("EMAIL_RETENTION_DAYS", 30.0)
+    with transaction(self.app.session_factory) as session:
+        return deliveries.forget_contents(session, utcnow() - timedelta(days=days))
 
 
 @shared_task(name="notifications.request_resync", bind=True)

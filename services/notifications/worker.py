@@ -15,5 +15,9 @@ celery_app = make_worker_app(
             "task": "notifications.assemble_digests",
             "schedule": env_float("DIGEST_SWEEP_SECONDS", 300.0),
         },
+        "notifications.forget_email_contents": {
+            "task": "notifications.forget_email_contents",
+            "schedule": env_float("RETENTION_SWEEP_SECONDS", 3600.0),
+        },
     },
 )

@@ -9,10 +9,7 @@ from sqlalchemy.orm import Session
 
 from services.notifications import domain
 from services.notifications.config import caseworker_addresses
-from services.notifications.models import (
-    KnownUser,
-    Recipient,
-)
+from services.notifications.models import KnownUser, Recipient
 from services.notifications.services.recipients import (
     addressees_of,
     contacts_of_organization,

@@ -1,11 +1,14 @@
-"""The delivery log staff read: the emails of an event or to an address."""
+"""The delivery log staff read: the emails of an event or to an address, and how long their
+contents are kept."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from services.notifications.models import Email
+from services.notifications.models import DigestItem, Email
 from shared.paging import Page, page_of
 
 
@@ -19,3 +22,21 @@ def delivery_log(
     if recipient:
         query = query.where(Email.recipient == recipient.strip().lower())
     return page_of(session, query, page, per_page)
+
+
+FINISHED = ("sent", "failed", "suppressed", "cancelled")
+
+
+def forget_contents(session: Session, created_before: datetime) -> int:
+    """Empty the bodies of finished emails created before ``created_before`` and drop the digest
+    items already sent: they hold signed links and personal details nobody needs once the mail is
+    out. The log keeps who, what subject, when and how it went. Returns how many emails."""
+    emptied = session.execute(
+        update(Email)
+        .where(Email.status.in_(FINISHED), Email.created_at < created_before, Email.body_text != "")
+        .values(body_text="", body_html="", calendar="", unsubscribe_url="")
+    )
+    session.execute(
+        delete(DigestItem).where(DigestItem.digest_id.is_not(None), DigestItem.created_at < created_before)
+    )
+    return emptied.rowcount

@@ -95,3 +95,37 @@ def test_when_the_broker_refuses_the_event_stays_due(apps: Apps) -> None:
         outbox.relay(session, broker_down)
     [row] = rows(apps)
     assert row.attempts == 0 and row.confirmed_at is None
+
+
+def confirm_days_ago(apps: Apps, event_id: str, days: float) -> None:
+    with transaction(session_factory(apps.network)) as session:
+        outbox.confirm(session, event_id, "funding")
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.event_id == event_id)
+            .values(confirmed_at=utcnow() - timedelta(days=days))
+        )
+
+
+def purge(apps: Apps, days: float = 30) -> int:
+    with transaction(session_factory(apps.network)) as session:
+        return outbox.purge(session, utcnow() - timedelta(days=days))
+
+
+def test_events_confirmed_longer_ago_than_the_retention_are_forgotten(apps: Apps) -> None:
+    old, recent, unconfirmed = record_verified(apps), record_verified(apps), record_verified(apps)
+    confirm_days_ago(apps, old, 31)
+    confirm_days_ago(apps, recent, 29)
+
+    assert purge(apps) == 1
+
+    assert sorted(r.event_id for r in rows(apps)) == sorted([recent, unconfirmed])
+
+
+def test_an_unconfirmed_event_is_kept_however_old(apps: Apps) -> None:
+    event_id = record_verified(apps)
+    with transaction(session_factory(apps.network)) as session:
+        session.execute(update(OutboxMessage).values(created_at=utcnow() - timedelta(days=400)))
+
+    assert purge(apps) == 0
+    assert [r.event_id for r in rows(apps)] == [event_id]
