@@ -1,10 +1,14 @@
 """Network's Celery entry points."""
 
+from datetime import timedelta
+
 from celery import Task, shared_task
 
 from services.network import events
 from services.network.models import inbox, outbox
-from services.network.services import imports, resync
+from services.network.services import imports, resync, subscriptions
+from shared.config import env_float
+from shared.db import transaction, utcnow
 from shared.messaging import register_event_tasks
 
 EVENT_TASKS = register_event_tasks("network", outbox, inbox, events.HANDLERS)
@@ -29,3 +33,11 @@ def import_organizations(self: Task, job_id: str) -> str:
 def publish_contact_snapshots(self: Task, resync_id: str) -> int:
     """A consumer (notifications) asked for every contact person again: see services.resync."""
     return resync.run(self.app.session_factory, resync_id)
+
+
+@shared_task(name="network.forget_unconfirmed_subscriptions", bind=True)
+def forget_unconfirmed_subscriptions(self: Task) -> int:
+    """Beat: subscription requests never confirmed within ``OPTIN_RETENTION_DAYS`` (30) go."""
+    days = env_float("OPTIN_RETENTION_DAYS", 30.0)
+    with transaction(self.app.session_factory) as session:
+        return subscriptions.forget_unconfirmed(session, utcnow() - timedelta(days=days))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -76,6 +77,36 @@ def request_subscription(
     return contact
 
 
+def forget_unconfirmed(session: Session, requested_before: datetime) -> int:
+    """Requests whose confirmation link was never opened, made before ``requested_before`` (long
+    after the link expired): a person known only from that request is deleted with it (nobody
+    confirmed the address is theirs); anyone else keeps what they had, only the request goes.
+    Returns how many requests were dropped."""
+    # requested_at marks a request waiting for its confirmation (confirming clears it)
+    stale = select(Subscription).where(Subscription.requested_at < requested_before).with_for_update()
+    dropped = 0
+    for subscription in session.scalars(stale):
+        if subscription.pending_topics is None:
+            subscription.requested_at = None  # confirmed before requested_at was cleared on confirming
+            continue
+        contact = session.get(ContactPerson, subscription.contact_id)
+        if contact is not None and _known_only_from_the_request(contact, subscription):
+            for consent in list(contact.consents):
+                session.delete(consent)
+            session.delete(subscription)
+            session.flush()
+            session.delete(contact)
+        else:
+            subscription.pending_topics = subscription.pending_districts = subscription.requested_at = None
+        dropped += 1
+    return dropped
+
+
+def _known_only_from_the_request(contact: ContactPerson, subscription: Subscription) -> bool:
+    never_confirmed = subscription.confirmed_at is None and subscription.unsubscribed_at is None
+    return never_confirmed and not contact.affiliations and contact.erased_at is None
+
+
 def _optin_payload(contact: ContactPerson, links: Links) -> dict[str, Any]:
     return {
         "contact_id": contact.id,
@@ -137,7 +168,7 @@ def _subscribed_payload(contact: ContactPerson, subscription: Subscription, link
 def _apply(subscription: Subscription, topics: list[str], districts: list[str]) -> None:
     now = utcnow()
     subscription.topics, subscription.districts = topics, districts
-    subscription.pending_topics = subscription.pending_districts = None
+    subscription.pending_topics = subscription.pending_districts = subscription.requested_at = None
     subscription.confirmed_at = subscription.confirmed_at or now
     subscription.unsubscribed_at = None if topics else now
 
