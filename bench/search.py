@@ -217,7 +217,10 @@ def measure(client: FlaskClient, tokens: TokenMaker, runs: int) -> None:
     wall: dict[str, list[float]] = {query.label: [] for query in QUERIES}
     cpu: dict[str, list[float]] = {query.label: [] for query in QUERIES}
     totals: dict[str, int] = {}
+    collections = [0, 0, 0]
     for run in range(runs + 2):  # the first two rounds warm caches and are not counted
+        if run == 2:
+            collections = [generation["collections"] for generation in gc.get_stats()]
         for query in QUERIES:
             started, started_cpu = time.perf_counter(), time.process_time()
             totals[query.label] = call(client, query, headers)
@@ -231,6 +234,12 @@ def measure(client: FlaskClient, tokens: TokenMaker, runs: int) -> None:
             f"{query.label:26} {statistics.median(w):6.1f} {_p95(w):6.1f} {max(w):6.1f} "
             f"{statistics.median(c):8.1f} {_p95(c):8.1f} {totals[query.label]:7d}"
         )
+    # Full collections walk every live object; a pause of tens of ms shows up in the p95s.
+    ran = [
+        generation["collections"] - before
+        for generation, before in zip(gc.get_stats(), collections, strict=True)
+    ]
+    print(f"garbage collections while measured (generations 0/1/2): {'/'.join(map(str, ran))}")
 
 
 def _p95(values: list[float]) -> float:

@@ -31,7 +31,7 @@ class Organization(Base):
     __tablename__ = "organization"
     __table_args__ = (
         Index("ix_organization_status_district", "status", "district"),
-        # Search: facet counts and name-ordered pages read these indexes only (services/search.py).
+        # Search: facet counts and name-ordered pages read these indexes only (services/search/).
         Index("ix_organization_status_type", "status", "type"),
         Index("ix_organization_status_name", "status", "name", "id"),
         Index("ix_organization_name", "name", "id"),

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.network.domain import search as domain
 from services.network.domain.imports import COLUMNS, LIST_FIELDS, VOCABULARY_OF
 from services.network.models import Organization, TaxonomyTerm
-from services.network.services import organizations, search
+from services.network.services import organizations
+from services.network.services.search import statements
 from shared import spreadsheets
 from shared.db import transaction
 
@@ -34,11 +35,13 @@ def export_rows(factory: sessionmaker[Session], query: domain.SearchQuery) -> It
     """
     with transaction(factory) as session:
         labels = _labels(session)
-        ids = list(session.scalars(search.ordered(session, query).with_only_columns(Organization.id)))
+        ids = list(session.scalars(statements.ordered(session, query).with_only_columns(Organization.id)))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         with transaction(factory) as session:
-            found = session.scalars(search.with_terms(select(Organization).where(Organization.id.in_(chunk))))
+            found = session.scalars(
+                statements.with_terms(select(Organization).where(Organization.id.in_(chunk)))
+            )
             by_id = {organization.id: organization for organization in found}
             lines = [_line(by_id[org_id], labels) for org_id in chunk if org_id in by_id]
         yield from lines
