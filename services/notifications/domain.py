@@ -63,7 +63,9 @@ ORGANISATION_CONTACTS = "organisation_contacts"  # contact persons of data["orga
 SUBMITTING_USER = "submitting_user"  # data["submitted_by"], if an event told us the user's address
 CASEWORKERS = "caseworkers"  # active users with CASEWORKER_ROLE, and NOTIFY_CASEWORKERS addresses
 TOPIC_SUBSCRIBERS = "topic_subscribers"  # consenting subscribers of Route.topic in data["districts"]
+APPROVERS = "approvers"  # active users with APPROVER_ROLE (they decide payout requests)
 CASEWORKER_ROLE = "caseworker"  # network's role name, as network.user.updated carries it
+APPROVER_ROLE = "approver"
 
 
 @dataclass(frozen=True)
@@ -81,17 +83,30 @@ _KI_EVENT = Route((TOPIC_SUBSCRIBERS,), NEWSLETTER, topic="ki_events")
 # which is administrative: it is about their own registration.
 ROUTES: dict[str, Route] = {
     "funding.application.submitted": _APPLICANT,
+    "funding.application.review_started": _APPLICANT,
     "funding.application.changes_requested": _APPLICANT,
+    # No funding.application.recommended: an internal step of the four-eyes review, the decision is
+    # not made yet, so the applicant hears nothing until it is approved or rejected.
     "funding.application.approved": _APPLICANT,
     "funding.application.rejected": _APPLICANT,
+    # Withdrawing is the organisation's own act: all its contact persons learn it happened.
+    "funding.application.withdrawn": _APPLICANT,
     "funding.application.submitted/staff": Route((CASEWORKERS,), ADMINISTRATIVE),
-    # Only the caseworkers: the applicant did it themselves and saw the portal's answer.
+    # Only the caseworkers (these three): the applicant did it themselves and saw the portal's answer.
     "funding.application.resubmitted": Route((CASEWORKERS,), ADMINISTRATIVE),
+    "funding.payout.requested": Route((APPROVERS,), ADMINISTRATIVE),  # approvers decide payouts
+    "funding.report.submitted": Route((CASEWORKERS,), ADMINISTRATIVE),
+    # Payouts and reports concern the grant, not one user's submission: the organisation's contacts.
+    "funding.payout.approved": Route((ORGANISATION_CONTACTS,), ADMINISTRATIVE),
+    "funding.payout.rejected": Route((ORGANISATION_CONTACTS,), ADMINISTRATIVE),
     "funding.call.published": Route((TOPIC_SUBSCRIBERS,), NEWSLETTER, topic="funding_calls"),
     "network.event.published": _KI_EVENT,
     "network.event.updated": _KI_EVENT,
     "network.event.cancelled": _KI_EVENT,
     "funding.report.due": Route((ORGANISATION_CONTACTS,), ADMINISTRATIVE),
+    "funding.report.overdue": Route((ORGANISATION_CONTACTS,), ADMINISTRATIVE),
+    "funding.report.changes_requested": Route((ORGANISATION_CONTACTS,), ADMINISTRATIVE),
+    "funding.report.accepted": Route((ORGANISATION_CONTACTS,), ADMINISTRATIVE),
 }
 
 

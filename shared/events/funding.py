@@ -33,7 +33,7 @@ class ApplicationReviewStartedV1(_ApplicationEvent):
 
     The application is now ``in_review``: the applicant can no longer change it until a caseworker
     sends it back. ``started_by`` is that caseworker. Emitted once per application (a resubmission
-    goes back into review without it). No consumer subscribes yet.
+    goes back into review without it). Notifications tells the applicant it is being reviewed.
     """
 
     started_by = Id(required=True)
@@ -111,7 +111,7 @@ class ApplicationWithdrawnV1(_ApplicationEvent):
     """Funding emits this when the applying organisation withdraws an open application.
 
     ``from_state`` is the state it was withdrawn from; nothing was or will be committed for it.
-    No consumer subscribes yet.
+    Notifications confirms the withdrawal to the applicant.
     """
 
     withdrawn_by = Id(required=True)

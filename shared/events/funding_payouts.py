@@ -26,7 +26,7 @@ class PayoutRequestedV1(_PayoutEvent):
     """Funding emits this when a member of the applying organisation requests money (Mittelabruf).
 
     The request is pending; approved and pending requests together never exceed ``approved_cents``.
-    No consumer subscribes yet.
+    Notifications tells the caseworkers.
     """
 
     purpose = fields.String(required=True)
@@ -39,7 +39,7 @@ class PayoutApprovedV1(_PayoutEvent):
     """Funding emits this when an approver (never the requester) approves a payout request.
 
     ``paid_out_cents`` is the application's total paid out including this payout; the programme's
-    ledger counts it as paid out in the same transaction. No consumer subscribes yet.
+    ledger counts it as paid out in the same transaction. Notifications tells the organisation.
     """
 
     paid_out_cents = Money(required=True)
@@ -71,7 +71,7 @@ class ReportDueV1(_CaseEvent):
 @payload("funding.report.overdue", 1)
 class ReportOverdueV1(_CaseEvent):
     """Funding emits this once when ``due_on`` has passed without a submitted report; the
-    application is now ``report_overdue``. No consumer subscribes yet."""
+    application is now ``report_overdue``. Notifications reminds the organisation."""
 
     due_on = fields.Date(required=True)
     marked_at = UtcDateTime(required=True)
@@ -80,7 +80,7 @@ class ReportOverdueV1(_CaseEvent):
 @payload("funding.report.submitted", 1)
 class ReportSubmittedV1(_CaseEvent):
     """Funding emits this when the organisation submits (or, after a change request, resubmits) its
-    proof of use. ``submission`` counts from 1. No consumer subscribes yet."""
+    proof of use. ``submission`` counts from 1. Notifications tells the caseworkers."""
 
     submission = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     actual_total_cents = Money(required=True)
@@ -91,7 +91,7 @@ class ReportSubmittedV1(_CaseEvent):
 @payload("funding.report.changes_requested", 1)
 class ReportChangesRequestedV1(_CaseEvent):
     """Funding emits this when a caseworker sends a submitted proof of use back; ``comment`` says
-    what to change. No consumer subscribes yet."""
+    what to change. Notifications tells the organisation."""
 
     comment = fields.String(required=True, validate=validate.Length(min=1))
     requested_by = Id(required=True)
@@ -105,7 +105,7 @@ class ReportAcceptedV1(_CaseEvent):
     ``funded_cents`` is what the grant finally pays for (at most approved, at most the actual costs
     less own contribution and other funding); ``returned_cents`` went back to the programme's
     budget for ``budget_year``; ``repayment_claim_cents`` is owed back by the organisation,
-    ``balance_due_cents`` is still owed to it. No consumer subscribes yet.
+    ``balance_due_cents`` is still owed to it. Notifications tells the organisation.
     """
 
     budget_year = fields.Integer(required=True, strict=True)

@@ -30,7 +30,16 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "network.event.cancelled": ("notifications",),
     "network.contact.snapshot": ("notifications",),
     "funding.application.submitted": ("notifications",),
+    "funding.application.review_started": ("notifications",),
+    "funding.application.withdrawn": ("notifications",),
+    "funding.payout.requested": ("notifications",),
+    "funding.payout.approved": ("notifications",),
+    "funding.payout.rejected": ("notifications",),
     "funding.report.due": ("notifications",),
+    "funding.report.overdue": ("notifications",),
+    "funding.report.submitted": ("notifications",),
+    "funding.report.changes_requested": ("notifications",),
+    "funding.report.accepted": ("notifications",),
     "funding.call.published": ("notifications",),
 }
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -10,6 +12,8 @@ from services.notifications.config import portal_url
 from services.notifications.services import planning
 from shared.events import Envelope
 from shared.inbox import Handlers
+
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def on_application_submitted(session: Session, event: Envelope) -> None:
@@ -26,6 +30,16 @@ def on_application_resubmitted(session: Session, event: Envelope) -> None:
     data = event.data
     context = {**_context(data), "requested_cents": data["requested_cents"], "comment": data["comment"]}
     planning.plan_routed(session, event, "application_resubmitted_staff", context)
+
+
+def on_review_started(session: Session, event: Envelope) -> None:
+    _tell_applicant(session, event, "application_review_started")
+
+
+def on_application_withdrawn(session: Session, event: Envelope) -> None:
+    # The Berlin calendar day, in digits every language reads the same.
+    withdrawn_on = datetime.fromisoformat(event.data["withdrawn_at"]).astimezone(BERLIN)
+    _tell_applicant(session, event, "application_withdrawn", withdrawn_on=withdrawn_on.strftime("%d.%m.%Y"))
 
 
 def on_application_approved(session: Session, event: Envelope) -> None:
@@ -55,6 +69,8 @@ def _context(data: dict[str, Any]) -> dict[str, Any]:
 
 HANDLERS: Handlers = {
     ("funding.application.submitted", 1): on_application_submitted,
+    ("funding.application.review_started", 1): on_review_started,
+    ("funding.application.withdrawn", 1): on_application_withdrawn,
     ("funding.application.approved", 1): on_application_approved,
     ("funding.application.changes_requested", 1): on_changes_requested,
     ("funding.application.rejected", 1): on_application_rejected,

@@ -46,12 +46,20 @@ def _submitting_user(session: Session, route: domain.Route, data: dict[str, Any]
 def _caseworkers(session: Session, route: domain.Route, data: dict[str, Any]) -> list[domain.Addressee]:
     """Active users holding network's caseworker role, and any shared mailbox the installation
     names in NOTIFY_CASEWORKERS."""
+    shared_mailboxes = [domain.Addressee(address, "", ("de",)) for address in caseworker_addresses()]
+    return _holding(session, domain.CASEWORKER_ROLE) + shared_mailboxes
+
+
+def _approvers(session: Session, route: domain.Route, data: dict[str, Any]) -> list[domain.Addressee]:
+    return _holding(session, domain.APPROVER_ROLE)
+
+
+def _holding(session: Session, role: str) -> list[domain.Addressee]:
+    """Active users holding network's ``role``."""
     # Accounts number in the hundreds at most: filtering the JSON roles here is cheap and avoids
     # dialect-specific JSON queries.
     active = session.scalars(select(KnownUser).where(KnownUser.active.is_(True)).order_by(KnownUser.email))
-    staff = [(u.email, u.language) for u in active if domain.CASEWORKER_ROLE in u.roles]
-    addresses = staff + [(address, "de") for address in caseworker_addresses()]
-    return [domain.Addressee(email, "", (language,)) for email, language in addresses]
+    return [domain.Addressee(u.email, "", (u.language,)) for u in active if role in u.roles]
 
 
 def _topic_subscribers(session: Session, route: domain.Route, data: dict[str, Any]) -> list[domain.Addressee]:
@@ -67,5 +75,6 @@ _AUDIENCES = {
     domain.ORGANISATION_CONTACTS: _organisation_contacts,
     domain.SUBMITTING_USER: _submitting_user,
     domain.CASEWORKERS: _caseworkers,
+    domain.APPROVERS: _approvers,
     domain.TOPIC_SUBSCRIBERS: _topic_subscribers,
 }

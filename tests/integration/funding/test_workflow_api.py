@@ -154,16 +154,12 @@ def test_a_resubmission_is_published_to_notifications_with_the_applicants_note_a
     assert data["resubmitted_by"] == desk.user_ids["applicant"]
 
 
-def test_taking_an_application_into_review_is_published_naming_the_caseworker(
-    desk: Desk, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # No service subscribes yet, so it leaves no outbox row unless someone listens.
-    assert consumers_of("funding.application.review_started") == ()
-    monkeypatch.setattr("shared.outbox.consumers_of", lambda event_type: ("probe",))
+def test_taking_an_application_into_review_is_published_naming_the_caseworker(desk: Desk) -> None:
     application_id = moved_to(desk, "in_review")
 
     [row] = outbox_rows(desk.app, "funding.application.review_started")
 
+    assert row.consumer == "notifications"  # which tells the applicant
     data = row.envelope["data"]
     assert (data["application_id"], data["started_by"]) == (application_id, desk.user_ids["caseworker"])
 

@@ -100,3 +100,24 @@ def send(app: Flask, smtp: SmtpSettings, **options: Any) -> delivery.DeliveryRep
 def the_email(app: Flask) -> Email:
     [email] = emails(app)
     return email
+
+
+def contact(
+    app: Flask, email: str, organization_ids: tuple[str, ...], language: str = "de", name: str = ""
+) -> str:
+    """A contact person of ``organization_ids`` as network's snapshot describes them, who never
+    subscribed to any newsletter (no consent); returns the id."""
+    contact_id = str(uuid.uuid4())
+    data = {
+        "contact_id": contact_id,
+        "email": email,
+        "name": name,
+        "language": language,
+        "organization_ids": list(organization_ids),
+        "topics": [],
+        "districts": [],
+        "consent_confirmed_at": None,
+        "consent_source": "",
+    }
+    assert deliver(app, event("network.contact.snapshot", **data)) == "handled"
+    return contact_id

@@ -156,5 +156,5 @@ def test_a_person_in_two_matching_organisations_gets_one_email(apps: Apps) -> No
 def test_an_event_type_without_a_route_is_an_error_not_silence(apps: Apps) -> None:
     with helpers.session_of(apps.notifications) as session, pytest.raises(LookupError, match="no route"):
         planning.plan_routed(
-            session, helpers.event("funding.application.withdrawn"), "application_approved", APPROVED
+            session, helpers.event("funding.application.recommended"), "application_approved", APPROVED
         )

@@ -19,7 +19,9 @@ from services.notifications.domain import (
 from shared.events import SUBSCRIPTIONS
 
 
-@pytest.mark.parametrize("verb", ["submitted", "changes_requested", "approved", "rejected"])
+@pytest.mark.parametrize(
+    "verb", ["submitted", "review_started", "changes_requested", "approved", "rejected", "withdrawn"]
+)
 def test_application_events_go_to_the_organisations_contacts_and_the_submitter_as_administrative(
     verb: str,
 ) -> None:
@@ -48,12 +50,37 @@ def test_ki_events_go_to_ki_event_subscribers_and_need_consent(verb: str) -> Non
     )
 
 
-def test_a_due_report_goes_to_the_organisation_as_administrative() -> None:
-    assert domain.route_of("funding.report.due") == domain.Route((ORGANISATION_CONTACTS,), ADMINISTRATIVE)
+@pytest.mark.parametrize(
+    "event_type",
+    [
+        "funding.payout.approved",
+        "funding.payout.rejected",
+        "funding.report.due",
+        "funding.report.overdue",
+        "funding.report.changes_requested",
+        "funding.report.accepted",
+    ],
+)
+def test_payout_and_report_news_goes_to_the_organisations_contacts_as_administrative(event_type: str) -> None:
+    assert domain.route_of(event_type) == domain.Route((ORGANISATION_CONTACTS,), ADMINISTRATIVE)
+
+
+@pytest.mark.parametrize("event_type", ["funding.application.resubmitted", "funding.report.submitted"])
+def test_what_the_organisation_did_itself_is_announced_only_to_the_caseworkers(event_type: str) -> None:
+    assert domain.route_of(event_type) == domain.Route((CASEWORKERS,), ADMINISTRATIVE)
+
+
+def test_a_payout_request_is_announced_to_the_approvers_who_decide_it() -> None:
+    assert domain.route_of("funding.payout.requested") == domain.Route((domain.APPROVERS,), ADMINISTRATIVE)
+
+
+def test_a_recommendation_is_an_internal_step_and_reaches_nobody() -> None:
+    assert "funding.application.recommended" not in domain.ROUTES
+    assert "notifications" not in SUBSCRIPTIONS.get("funding.application.recommended", ())
 
 
 def test_every_route_uses_a_known_purpose_and_audience() -> None:
-    audiences = {ORGANISATION_CONTACTS, SUBMITTING_USER, CASEWORKERS, TOPIC_SUBSCRIBERS}
+    audiences = {ORGANISATION_CONTACTS, SUBMITTING_USER, CASEWORKERS, domain.APPROVERS, TOPIC_SUBSCRIBERS}
     for route in domain.ROUTES.values():
         assert route.purpose in domain.PURPOSES
         assert set(route.audiences) <= audiences
@@ -66,9 +93,15 @@ def test_routed_event_types_that_notifications_consumes_are_in_the_routing_table
     assert {"funding.application.submitted", "funding.application.approved"} <= routed & consumed
 
 
+def test_every_funding_event_notifications_consumes_has_a_route() -> None:
+    routed = {key.split("/")[0] for key in domain.ROUTES}
+    consumed = {t for t, consumers in SUBSCRIPTIONS.items() if "notifications" in consumers}
+    assert {t for t in consumed if t.startswith("funding.")} <= routed
+
+
 def test_an_unknown_event_type_has_no_route() -> None:
-    with pytest.raises(LookupError, match="funding.application.withdrawn"):
-        domain.route_of("funding.application.withdrawn")
+    with pytest.raises(LookupError, match="funding.application.recommended"):
+        domain.route_of("funding.application.recommended")
 
 
 @pytest.mark.parametrize(

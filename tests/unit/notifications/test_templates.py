@@ -14,7 +14,12 @@ import pytest
 from services.notifications import domain, messages
 
 PAIRS = [(kind, language) for kind, languages in messages.DECLARED.items() for language in languages]
-STAFF_ONLY = {"application_submitted_staff", "application_resubmitted_staff"}
+STAFF_ONLY = {
+    "application_submitted_staff",
+    "application_resubmitted_staff",
+    "payout_requested_staff",
+    "report_submitted_staff",
+}
 
 
 class _Html(HTMLParser):
@@ -135,3 +140,25 @@ def test_amounts_read_as_euros_in_every_language() -> None:
     for language in messages.DECLARED["application_approved"]:
         _subject, text, html = messages.render("application_approved", language, context)
         assert "123.456,78 €" in text and "123.456,78 €" in html
+
+
+@pytest.mark.parametrize(
+    ("owed_back", "still_due", "says"),
+    [
+        (45_000, 0, "Bitte zahlen Sie 450,00 € zurück."),
+        (0, 25_000, "Ihre Organisation bekommt noch 250,00 €."),
+        (0, 0, "Sie müssen nichts mehr tun."),
+    ],
+)
+def test_a_closed_case_says_what_is_left_to_pay_back_or_receive(
+    owed_back: int, still_due: int, says: str
+) -> None:
+    context = {
+        **messages.sample_context("report_accepted"),
+        "repayment_claim_cents": owed_back,
+        "balance_due_cents": still_due,
+    }
+
+    _subject, text, html = messages.render("report_accepted", "de", context)
+
+    assert says in text and says in html
