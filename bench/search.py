@@ -15,7 +15,9 @@ in this process; on PostgreSQL the server's share is in the wall time only).
 
 The SQLite database is generated once per (size, seed, migrations, generator) and reused from
 ``var/bench/``; ``--fresh`` builds it again. PostgreSQL gets a scratch database that is created,
-loaded and dropped on every run.
+loaded and dropped on every run, unless ``--keep NAME`` keeps it (and reuses it next time):
+
+    taskset -c 0 .venv/bin/python -m bench.search --postgres --keep teilhabe_bench_kept
 """
 
 from __future__ import annotations
@@ -181,19 +183,39 @@ def sqlite_database(count: int, fresh: bool) -> str:
 
 
 @contextmanager
-def postgres_database(admin_url: str, count: int) -> Iterator[str]:
-    """A scratch database on the server of ``admin_url``: created, loaded, dropped afterwards."""
-    name = f"teilhabe_bench_{uuid.uuid4().hex[:8]}"
+def postgres_database(admin_url: str, count: int, keep: str | None = None) -> Iterator[str]:
+    """A scratch database on the server of ``admin_url``: created, loaded, dropped afterwards.
+
+    With ``keep``, the database of that name is kept for EXPLAIN and the next run: loaded only if
+    it does not exist yet, otherwise just migrated to the newest revision.
+    """
+    name = keep or f"teilhabe_bench_{uuid.uuid4().hex[:8]}"
     admin = make_url(admin_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
     try:
-        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-        load(url, count)
+        if exists:
+            reuse(url)
+        else:
+            load(url, count)
         yield url
     finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not keep:
+            with psycopg.connect(admin, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def reuse(url: str) -> None:
+    """A kept database at the newest revision, analysed (a new migration may add tables)."""
+    upgrade("network", url)
+    engine = make_engine(url)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")
+    engine.dispose()
+    print(f"reusing {make_url(url).database}, not reloaded (size as first loaded)", file=sys.stderr)
 
 
 def production_app(database_url: str, workdir: Path) -> tuple[FlaskClient, TokenMaker]:
@@ -268,6 +290,11 @@ def main() -> None:
     parser.add_argument("--organizations", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached SQLite database")
+    parser.add_argument(
+        "--keep",
+        metavar="NAME",
+        help="PostgreSQL: keep the scratch database under this name, and reuse it if it exists",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
         if args.postgres is None:
@@ -275,7 +302,7 @@ def main() -> None:
             return
         if not args.postgres:
             raise SystemExit("--postgres needs a URL or TEILHABE_TEST_POSTGRES_URL")
-        with postgres_database(args.postgres, args.organizations) as url:
+        with postgres_database(args.postgres, args.organizations, args.keep) as url:
             run(url, args.runs, Path(workdir))
 
 

@@ -6,7 +6,7 @@ from celery import Task, shared_task
 
 from services.network import events
 from services.network.models import inbox, outbox
-from services.network.services import imports, resync, subscriptions
+from services.network.services import imports, registrations, resync, subscriptions
 from shared.config import env_float
 from shared.db import transaction, utcnow
 from shared.messaging import register_event_tasks
@@ -35,9 +35,12 @@ def publish_contact_snapshots(self: Task, resync_id: str) -> int:
     return resync.run(self.app.session_factory, resync_id)
 
 
-@shared_task(name="network.forget_unconfirmed_subscriptions", bind=True)
-def forget_unconfirmed_subscriptions(self: Task) -> int:
-    """Beat: subscription requests never confirmed within ``OPTIN_RETENTION_DAYS`` (30) go."""
-    days = env_float("OPTIN_RETENTION_DAYS", 30.0)
+@shared_task(name="network.forget_unconfirmed", bind=True)
+def forget_unconfirmed(self: Task) -> int:
+    """Beat: subscription requests and self-registrations never confirmed within
+    ``OPTIN_RETENTION_DAYS`` (30) go."""
+    before = utcnow() - timedelta(days=env_float("OPTIN_RETENTION_DAYS", 30.0))
     with transaction(self.app.session_factory) as session:
-        return subscriptions.forget_unconfirmed(session, utcnow() - timedelta(days=days))
+        return subscriptions.forget_unconfirmed(session, before) + registrations.forget_unconfirmed(
+            session, before
+        )

@@ -7,8 +7,8 @@ from shared.worker import make_worker_app
 celery_app = make_worker_app(
     Settings.from_env(),
     beat_schedule={
-        "network.forget_unconfirmed_subscriptions": {
-            "task": "network.forget_unconfirmed_subscriptions",
+        "network.forget_unconfirmed": {
+            "task": "network.forget_unconfirmed",
             "schedule": env_float("RETENTION_SWEEP_SECONDS", 3600.0),
         },
     },

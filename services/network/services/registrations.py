@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from services.network import events
-from services.network.models import Affiliation, Consent, ContactPerson, Organization, outbox
+from services.network.models import (
+    Affiliation,
+    Consent,
+    ContactPerson,
+    Membership,
+    Organization,
+    OrganizationChange,
+    Subscription,
+    outbox,
+)
 from services.network.services import organizations
 from shared.db import utcnow
 from shared.errors import DomainError
@@ -80,6 +90,48 @@ def confirm(session: Session, token: str, links: Links) -> Organization:
         outbox.record(session, "network.organization.registered", 1, payload)
         organizations.publish_profile(session, organization)
     return organization
+
+
+def forget_unconfirmed(session: Session, registered_before: datetime) -> int:
+    """Self-registrations whose confirmation link was never opened, made before
+    ``registered_before`` (long after the link expired), and that staff never touched: the
+    organisation was never in the registry and nobody confirmed the address, so the organisation,
+    its history and the contact person known only from it are deleted. Returns how many."""
+    stale = select(Organization).where(
+        Organization.email_confirmed_at.is_(None),
+        Organization.status == "registered",
+        Organization.created_at < registered_before,
+    )
+    forgotten = 0
+    for organization in session.scalars(stale.with_for_update()).all():
+        if _in_use(session, organization.id):
+            continue
+        _delete(session, organization)
+        forgotten += 1
+    return forgotten
+
+
+def _in_use(session: Session, organization_id: str) -> bool:
+    """Accounts belong to it or another organisation was merged into it: staff dealt with it."""
+    member = select(Membership.user_id).where(Membership.organization_id == organization_id).limit(1)
+    merged = select(Organization.id).where(Organization.merged_into_id == organization_id).limit(1)
+    return session.scalar(member) is not None or session.scalar(merged) is not None
+
+
+def _delete(session: Session, organization: Organization) -> None:
+    contacts = [affiliation.contact for affiliation in organization.affiliations]
+    for affiliation in list(organization.affiliations):
+        session.delete(affiliation)
+    session.execute(delete(OrganizationChange).where(OrganizationChange.organization_id == organization.id))
+    session.flush()
+    session.expire(organization, ["affiliations"])
+    for contact in contacts:
+        if not contact.affiliations and session.get(Subscription, contact.id) is None:
+            for consent in list(contact.consents):
+                session.delete(consent)
+            session.delete(contact)
+    session.delete(organization)  # fields of work, languages, target groups go with it (cascade)
+    session.flush()
 
 
 def _claims(organization: Organization, contact: ContactPerson) -> dict[str, str]:

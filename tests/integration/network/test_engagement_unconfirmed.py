@@ -117,7 +117,7 @@ def test_the_worker_forgets_unconfirmed_requests(stack: Stack) -> None:
     requested_days_ago(stack.apps, 31)
 
     celery = stack.apps.network.extensions["teilhabe"].celery
-    celery.send_task("network.forget_unconfirmed_subscriptions", queue="network")
+    celery.send_task("network.forget_unconfirmed", queue="network")
 
     wait_until(
         lambda: held(stack.apps, ADDRESS)[0] == [], timeout=20, what="the worker to forget the request"

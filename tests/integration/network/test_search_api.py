@@ -302,3 +302,31 @@ def test_a_text_search_filters_and_counts_fields_of_work_as_they_are_after_an_ed
     assert facet(response, "field_of_work") == {"culture": 2, "education": 1}
     assert facet(response, "language") == {"de": 1, "uk": 1}
     assert names(network.get(SEARCH, query_string={"q": "theater", "language": "uk"})) == ["Theater Zwei"]
+
+
+def test_an_edited_organisation_is_counted_and_found_as_it_is_after_the_edit(
+    apps: Apps, network: FlaskClient
+) -> None:
+    edited = add(apps, "Theater Alt", district="Köln-Porz", fields_of_work=["culture"], languages=["de"])
+    add(apps, "Theater Zwei", district="Köln-Porz", fields_of_work=["culture"], languages=["de"])
+    with transaction(builders.session_factory(apps.network)) as session:
+        organizations.update(session, edited, {"name": "Bühne Neu", "type": "school"}, tokens_actor())
+        # Raw SQL too, with values no organisation had yet (new facet codes on PostgreSQL).
+        session.execute(text("UPDATE organization SET district = 'Köln-Kalk' WHERE id = :id"), {"id": edited})
+        session.execute(
+            text("INSERT INTO organization_field_of_work (organization_id, term) VALUES (:id, 'health')"),
+            {"id": edited},
+        )
+        session.execute(text("DELETE FROM organization_language WHERE organization_id = :id"), {"id": edited})
+
+    by_text = network.get(SEARCH, query_string={"q": "bühne"})
+    by_filters = network.get(SEARCH, query_string={"field_of_work": "health", "district": "Köln-Kalk"})
+    by_district = network.get(SEARCH, query_string={"q": "theater", "district": "Köln-Porz"})
+
+    assert names(by_text) == ["Bühne Neu"] and names(network.get(SEARCH, query_string={"q": "alt"})) == []
+    assert facet(by_text, "district") == {"Köln-Kalk": 1} and facet(by_text, "type") == {"school": 1}
+    assert facet(by_text, "field_of_work") == {"culture": 1, "health": 1} and facet(by_text, "language") == {}
+    assert names(by_filters) == ["Bühne Neu"]
+    assert facet(by_filters, "district") == {"Köln-Kalk": 1}  # its district filter left out
+    assert facet(by_filters, "field_of_work") == {"culture": 1, "health": 1}
+    assert names(by_district) == ["Theater Zwei"] and facet(by_district, "district") == {"Köln-Porz": 1}

@@ -2,13 +2,12 @@
 
 Facet counts follow the usual faceted-search rule: each facet is counted over the results with all
 *other* filters applied, so choosing one district still shows how many match in the others.
-Where to count (all kept by triggers of migrations 0002_search and 0004_search_tuning, so any
-write keeps them right): the unfiltered registry reads ``organization_fts_counts``; on SQLite, a
-search reads ``organization_fts_facets`` (one narrow row of one-character facet codes per
-organisation, keyed by rowid) with no GROUP BY; on PostgreSQL, the matching rows
-themselves, whose fields of work and languages are arrays on the row (GIN-indexed for filters).
-Result rows are read as plain values, not ORM objects (fewer objects for the garbage collector).
-Every count is exact and every page is in the order ``ordered`` gives.
+Where to count (all kept by triggers of migrations 0002_search and 0006_postgres_search, so any
+write keeps them right): the unfiltered registry reads ``organization_fts_counts``; a search
+reads ``organization_fts_facets``, one narrow row of one-character facet codes per organisation
+(``organization_fts_codes``), and joins each facet's codes with no GROUP BY. Result rows are read
+as plain values, not ORM objects (fewer objects for the garbage collector). Every count is exact
+and every page is in the order ``ordered`` gives (the export's).
 
 SQLite, measured at 100,000 organisations (bench.search): a text search gets its facet counts and
 its page from one statement over one materialised pass of its matches (``sqlite._text_search``),
@@ -19,6 +18,14 @@ and takes its page from the first. Grouping ~6 term rows per match (a sort of 20
 broad word) and reading every match's organisation row to order by name were what made broad
 searches slow; bm25 itself (~0.6 µs per ranked match, mostly FTS5 reading each match's length)
 is now the largest part of a broad text search.
+
+PostgreSQL, measured the same way: a search by text or by filters that are not status alone gets
+its counts and its page from one statement over one materialised pass of its matches, found by
+the GIN index on the narrow rows' document or on their codes (``postgres.search``). Reading the
+wide, scattered organisation rows (19,000 pages for a broad word's 30,000 matches), unnesting
+their term arrays to GROUP BY them, one pass per facet group and ranking matches no filter left
+on the page were what made searches slow, and so were generic plans of prepared statements;
+ts_rank_cd (~0.55 µs per ranked match) is now the largest part of a broad text search.
 """
 
 from __future__ import annotations
@@ -26,20 +33,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, literal, literal_column, select, true, union_all
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.network.domain import search as domain
-from services.network.models import Organization, TaxonomyTerm
+from services.network.models import TaxonomyTerm
 from services.network.models.registry import ORGANIZATION_STATUSES
-from services.network.services.search import sqlite
-from services.network.services.search.statements import (
-    ARRAYS,
-    conditions,
-    is_sqlite,
-    page,
-    stored_counts,
-)
+from services.network.services.search import postgres, sqlite
+from services.network.services.search.statements import is_sqlite, page, stored_counts
 from shared.auth import Actor
 from shared.errors import Invalid
 from shared.languages import invalid_languages
@@ -55,12 +56,13 @@ class SearchResult:
 def search_organizations(session: Session, query: domain.SearchQuery) -> SearchResult:
     labels = _labels(session)
     _check_filters(query, labels)
-    if is_sqlite(session) and (query.text_tokens or any(query.filters.values())):
-        counted, items = sqlite.search(session, query)
-        facets = {name: _labelled(counted[name], labels.get(name, {})) for name in domain.FACETS}
-        return SearchResult(_total(query, facets["status"]), items, facets)
-    facets = _facets(session, query, labels)
-    return SearchResult(_total(query, facets["status"]), page(session, query), facets)
+    if query.text_tokens or any(query.filters.values()):
+        counted, items = (sqlite if is_sqlite(session) else postgres).search(session, query)
+    else:  # the unfiltered registry: the counts the triggers keep
+        counted = stored_counts(session, list(domain.FACETS), query.visible_statuses)
+        items = page(session, query)
+    facets = {name: _labelled(counted[name], labels.get(name, {})) for name in domain.FACETS}
+    return SearchResult(_total(query, facets["status"]), items, facets)
 
 
 def _total(query: domain.SearchQuery, status_counts: list[dict[str, Any]]) -> int:
@@ -68,47 +70,6 @@ def _total(query: domain.SearchQuery, status_counts: list[dict[str, Any]]) -> in
     # statuses' counts add up to the total: one query fewer per search.
     chosen = query.filters.get("status") or ()
     return sum(row["count"] for row in status_counts if not chosen or row["value"] in chosen)
-
-
-def _facets(
-    session: Session, query: domain.SearchQuery, labels: dict[str, dict[str, str]]
-) -> dict[str, list[dict[str, Any]]]:
-    # Facets whose "other filters" are the same (all those without a selection) share one count.
-    groups: dict[tuple[Any, ...], list[str]] = {}
-    for name in domain.FACETS:
-        groups.setdefault(tuple(sorted(query.without(name).filters.items())), []).append(name)
-    facets = {}
-    for names in groups.values():
-        counted = _counts(session, query.without(names[0]), names)
-        facets.update({name: _labelled(counted[name], labels.get(name, {})) for name in names})
-    return facets
-
-
-def _counts(session: Session, query: domain.SearchQuery, names: list[str]) -> dict[str, list[Any]]:
-    if not query.text_tokens and not any(query.filters.values()):
-        return stored_counts(session, names, query.visible_statuses)
-    return _live_counts(session, query, names)
-
-
-def _live_counts(session: Session, query: domain.SearchQuery, names: list[str]) -> dict[str, list[Any]]:
-    """One statement for a group of facets (PostgreSQL): the matches are found once (a CTE used
-    several times is materialised) and grouped per facet; the multi-valued facets come as arrays
-    on the matches' own rows, so no match is looked up in an association table."""
-    arrays = [literal_column(f"organization.{ARRAYS[name]}").label(name) for name in names if name in ARRAYS]
-    columns = (Organization.id, Organization.type, Organization.district, Organization.status, *arrays)
-    hits = select(*columns).where(*conditions(session, query)).cte("hits")
-    parts = []
-    for name in names:
-        if name in ARRAYS:
-            value = func.unnest(hits.c[name]).table_valued("value").render_derived()
-            joined = select(literal(name), value.c.value, func.count()).select_from(hits).join(value, true())
-            parts.append(joined.group_by(value.c.value))
-        else:
-            parts.append(select(literal(name), hits.c[name], func.count()).group_by(hits.c[name]))
-    counted: dict[str, list[Any]] = {name: [] for name in names}
-    for facet, value, count in session.execute(union_all(*parts)):
-        counted[facet].append((value, count))
-    return counted
 
 
 def _labelled(rows: list[Any], labels: dict[str, str]) -> list[dict[str, Any]]:

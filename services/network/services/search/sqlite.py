@@ -25,7 +25,6 @@ from services.network.domain import search as domain
 from services.network.models import Organization
 from services.network.services.search.statements import (
     ARRAYS,
-    CODES,
     COMMA,
     FACET_COLUMNS,
     FACET_ROWS,
@@ -34,7 +33,8 @@ from services.network.services.search.statements import (
     TERMS,
     StoredCounts,
     bm25,
-    code_char,
+    counted_codes,
+    facet_codes,
     fts5_match,
     items,
     page,
@@ -69,7 +69,7 @@ def _filter_search(
     page needs no further pass. Measured at 100,000 organisations (bench.search): two filters
     took 19 ms as one scan of organization_fts_facets and take 10 ms as two driven passes.
     """
-    codes = _codes(session)
+    codes = facet_codes(session)
     tests = _tests(query, codes)
     stored = stored_rows(session)
     drivers = _drivers(query, stored)
@@ -81,7 +81,7 @@ def _filter_search(
     for driver, names in passes.items():
         statement = _pass(query, codes, tests, driver, names, page=rowids is None)
         *joined_codes, passing = session.execute(statement).one()
-        counted.update(_counted(codes, names, joined_codes))
+        counted.update(counted_codes(codes, names, joined_codes))
         if rowids is None:
             rowids = passing or ""
     if rowids is None:  # filtered by status alone: a page as of the unfiltered registry
@@ -147,23 +147,6 @@ def _count_columns(tests: dict[str, ColumnElement[bool]], names: Iterable[str]) 
     return columns
 
 
-def _counted(
-    codes: dict[str, dict[str, str]], names: Iterable[str], joined_codes: Iterable[str | None]
-) -> dict[str, list[Any]]:
-    counted: dict[str, list[Any]] = {}
-    for name, joined in zip(names, joined_codes, strict=True):
-        joined = joined or ""
-        counted[name] = [(value, joined.count(char)) for value, char in codes[name].items()]
-    return counted
-
-
-def _codes(session: Session) -> dict[str, dict[str, str]]:
-    codes: dict[str, dict[str, str]] = {name: {} for name in domain.FACETS}
-    for facet, value, code in session.execute(select(CODES.c.facet, CODES.c.value, CODES.c.code)):
-        codes.setdefault(facet, {})[value] = code_char(code)
-    return codes
-
-
 def _where(query: domain.SearchQuery, codes: dict[str, dict[str, str]]) -> list[ColumnElement[bool]]:
     """Visibility and full text (organization_fts joined) on organization_fts_facets rows."""
     where: list[ColumnElement[bool]] = []
@@ -202,7 +185,7 @@ def _text_search(
     every match's organisation row for its name, so only matches ranked no worse than the
     (offset + per_page)-th are joined to their organisation and sorted, which gives the same page.
     """
-    codes = _codes(session)
+    codes = facet_codes(session)
     tests = _tests(query, codes)
     where = _where(query, codes)
     if len(tests) >= 2:
@@ -274,14 +257,14 @@ def _unrestricted_text_search(
     counts. Measured for a word in 30,000 of 100,000 organisations (bench.search): 44 ms as one
     ``_text_search`` statement, 33 ms as these two (bm25 itself is 20 of them).
     """
-    codes = _codes(session)
+    codes = facet_codes(session)
     counts = (
         select(*_count_columns({}, domain.FACETS))
         .select_from(FTS)
         .join(FACET_ROWS, FACET_ROWS.c.org_rowid == FTS.c.rowid)
         .where(fts5_match(query.text))
     )
-    counted = _counted(codes, domain.FACETS, session.execute(counts).one())
+    counted = counted_codes(codes, domain.FACETS, session.execute(counts).one())
     return counted, items(session, _ranked_ids(session, query))
 
 

@@ -1,6 +1,6 @@
 """The statements both engines share: the search tables kept by triggers (migrations
-0002_search, 0004_search_tuning), the filter conditions, the order of results, the rows of a page and
-the stored counts of the unfiltered registry."""
+0002_search, 0004_search_tuning, 0006_postgres_search), the filter conditions, the order of
+results, the rows of a page, the facet codes and the stored counts of the unfiltered registry."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     Text,
     bindparam,
@@ -52,8 +53,16 @@ FACET_COLUMNS = {
 CODES = table("organization_fts_codes", column("code"), column("facet"), column("value"))
 
 
+# One narrow row per organisation with its facet codes. SQLite (0002_search) keys it by rowid;
+# PostgreSQL (0006_postgres_search) by id, with the name, document and every code (GIN) as well.
 FACET_ROWS = table(
-    "organization_fts_facets", column("org_rowid"), *(column(c) for c in FACET_COLUMNS.values())
+    "organization_fts_facets",
+    column("org_rowid"),
+    *(column(c) for c in FACET_COLUMNS.values()),
+    column("id"),
+    column("name"),
+    column("document"),
+    column("codes", ARRAY(Integer)),
 )
 
 
@@ -211,6 +220,31 @@ def _facet_filter(session: Session, name: str, values: Iterable[str]) -> ColumnE
 def code_char(code: int) -> str:
     """The character of an organization_fts_codes code (as CODE_CHAR in migration 0002_search)."""
     return chr(256 + code if code < 55040 else 2304 + code)
+
+
+def facet_codes(session: Session) -> dict[str, dict[str, str]]:
+    """Each facet's values with the characters that stand for them in organization_fts_facets."""
+    codes: dict[str, dict[str, str]] = {name: {} for name in domain.FACETS}
+    for facet, value, code in session.execute(select(CODES.c.facet, CODES.c.value, CODES.c.code)):
+        codes.setdefault(facet, {})[value] = code_char(code)
+    return codes
+
+
+def counted_codes(
+    codes: dict[str, dict[str, str]], names: Iterable[str], joined_codes: Iterable[str | None]
+) -> dict[str, list[Any]]:
+    """Per facet, how often each value's character occurs in the codes joined for it."""
+    counted: dict[str, list[Any]] = {}
+    for name, joined in zip(names, joined_codes, strict=True):
+        joined = joined or ""
+        counted[name] = [(value, joined.count(char)) for value, char in codes[name].items()]
+    return counted
+
+
+def code_number(char: str) -> int:
+    """The code a character of ``code_char`` stands for."""
+    point = ord(char)
+    return point - 256 if point < 256 + 55040 else point - 2304
 
 
 def _sqlite_having(facet: str, values: Iterable[str]) -> Select[Any]:
