@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from services.notifications import domain, ical
 from services.notifications.models import DigestItem, Email, Recipient
+from services.notifications.services.organizations import languages_of_organizations
 from services.notifications.services.planning import email_row, known_addresses, render
-from services.notifications.services.recipients import languages_of_organizations
 from shared.db import utcnow
 from shared.events import Envelope
 

@@ -33,6 +33,13 @@ def message_id(event_id: str, recipient: str, domain: str = "teilhabe.notificati
     return f"<{digest}@{domain}>"
 
 
+def older(moment: datetime | None, than: datetime | None) -> bool:
+    """Whether an event made at ``moment`` is older than what a row already reflects (``than``):
+    the relay may deliver a retried older event after a newer one. Without both times there is no
+    order to keep."""
+    return moment is not None and than is not None and moment < than
+
+
 def is_transient(smtp_code: int | None) -> bool:
     """A dropped connection (no code) or a 4xx reply may succeed later; a 5xx will not."""
     return smtp_code is None or 400 <= smtp_code < 500

@@ -49,6 +49,11 @@ class Envelope:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def occurred(self) -> datetime:
+        """``occurred_at`` as a time: when the producer made the event (its order among events)."""
+        return datetime.fromisoformat(self.occurred_at)
+
 
 def parse_envelope(raw: object) -> Envelope:
     """Check the envelope itself (not the payload); raises InvalidEvent naming the fields."""

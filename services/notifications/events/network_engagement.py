@@ -32,11 +32,11 @@ def on_contact_optin_requested(session: Session, event: Envelope) -> None:
 
 
 def on_contact_subscribed(session: Session, event: Envelope) -> None:
-    recipients.apply_subscription(session, event.data, occurred_at=event.occurred_at)
+    recipients.apply_subscription(session, event.data, occurred_at=event.occurred)
 
 
 def on_contact_unsubscribed(session: Session, event: Envelope) -> None:
-    recipients.unsubscribe_recipient(session, event.data["contact_id"], occurred_at=event.occurred_at)
+    recipients.unsubscribe_recipient(session, event.data["contact_id"], occurred_at=event.occurred)
 
 
 def on_contact_erased(session: Session, event: Envelope) -> None:
@@ -45,7 +45,7 @@ def on_contact_erased(session: Session, event: Envelope) -> None:
 
 def on_registration_changed(session: Session, event: Envelope) -> None:
     data = event.data
-    participants.note_registration(session, data, event.occurred_at)
+    participants.note_registration(session, data, event.occurred)
     addressee = domain.Addressee(data["email"], data["name"], (data["language"],))
     context = {
         **_event_context(data),

@@ -3,8 +3,6 @@ the accounts' current state."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy.orm import Session
 
 from services.notifications import domain
@@ -33,7 +31,7 @@ def on_password_reset_requested(session: Session, event: Envelope) -> None:
 
 def on_user_updated(session: Session, event: Envelope) -> None:
     """Keep our copy of the account current: its address, and its roles for staff mail."""
-    recipients.apply_user_update(session, event.data, datetime.fromisoformat(event.occurred_at))
+    recipients.apply_user_update(session, event.data, event.occurred)
 
 
 HANDLERS: Handlers = {

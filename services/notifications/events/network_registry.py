@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from services.notifications import domain
-from services.notifications.services import planning, recipients
+from services.notifications.services import organizations, planning, recipients
 from shared.events import Envelope
 from shared.inbox import Handlers
 
@@ -21,16 +21,16 @@ def on_registration_requested(session: Session, event: Envelope) -> None:
 
 
 def on_contact_updated(session: Session, event: Envelope) -> None:
-    recipients.update_recipient_contact(session, event.data, occurred_at=event.occurred_at)
+    recipients.update_recipient_contact(session, event.data, occurred_at=event.occurred)
 
 
 def on_contact_snapshot(session: Session, event: Envelope) -> None:
     """Network's picture of one contact person, sent when notifications asked for a resync."""
-    recipients.apply_snapshot(session, event.data, occurred_at=event.occurred_at)
+    recipients.apply_snapshot(session, event.data, occurred_at=event.occurred)
 
 
 def on_organization_changed(session: Session, event: Envelope) -> None:
-    recipients.apply_organization(session, event.data, occurred_at=event.occurred_at)
+    organizations.apply_organization(session, event.data, occurred_at=event.occurred)
 
 
 HANDLERS: Handlers = {

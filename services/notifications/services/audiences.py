@@ -10,12 +10,8 @@ from sqlalchemy.orm import Session
 from services.notifications import domain
 from services.notifications.config import caseworker_addresses
 from services.notifications.models import KnownUser, Recipient
-from services.notifications.services.recipients import (
-    addressees_of,
-    contacts_of_organization,
-    languages_of_organizations,
-    organization_languages,
-)
+from services.notifications.services.organizations import languages_of_organizations, organization_languages
+from services.notifications.services.recipients import addressees_of, contacts_of_organization
 
 
 def audience(session: Session, route: domain.Route, data: dict[str, Any]) -> list[domain.Addressee]:

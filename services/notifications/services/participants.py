@@ -16,15 +16,14 @@ from services.notifications.models import KiEventParticipant
 HOLDING_A_PLACE = ("confirmed", "waitlisted")
 
 
-def note_registration(session: Session, data: dict[str, Any], occurred_at: datetime | str) -> None:
+def note_registration(session: Session, data: dict[str, Any], occurred_at: datetime) -> None:
     """The place of one registration as ``network.event.registration_changed`` tells it, unless a
     later event about it was applied already."""
-    as_of = datetime.fromisoformat(occurred_at) if isinstance(occurred_at, str) else occurred_at
     row = session.get(KiEventParticipant, str(data["registration_id"]), with_for_update=True)
-    if row is not None and row.as_of is not None and as_of < row.as_of:
+    if row is not None and domain.older(occurred_at, row.as_of):
         return
     row = row or KiEventParticipant(registration_id=str(data["registration_id"]))
-    row.ki_event_id, row.status, row.as_of = str(data["event_id"]), data["status"], as_of
+    row.ki_event_id, row.status, row.as_of = str(data["event_id"]), data["status"], occurred_at
     row.address_key = domain.address_key(data["email"])
     session.add(row)
 

@@ -16,7 +16,6 @@ from services.notifications.models import (
     DigestItem,
     Email,
     KnownUser,
-    Organization,
     Recipient,
     RecipientOrganization,
 )
@@ -48,13 +47,12 @@ def upsert_recipient(session: Session, data: dict[str, Any], source: str = "doub
 
 
 def apply_snapshot(
-    session: Session, data: dict[str, Any], occurred_at: datetime | str | None = None
+    session: Session, data: dict[str, Any], occurred_at: datetime | None = None
 ) -> Recipient | None:
     """Network's full picture of one contact person (resync, or its organisations changed):
     replaces what we hold, unless we hold a later one (``occurred_at`` is the envelope's, as the
     relay may deliver an older event after a newer one); returns the row, None if ignored."""
-    as_of = _moment(occurred_at)
-    data = _in_order(session, data, as_of)
+    data = _in_order(session, data, occurred_at)
     if data is None:
         return None
     recipient = upsert_recipient(session, data, source=data.get("consent_source") or "snapshot")
@@ -63,21 +61,20 @@ def apply_snapshot(
         recipient.consent_confirmed_at = datetime.fromisoformat(str(confirmed))
     else:
         recipient.consent_confirmed_at, recipient.consent_source = None, ""
-    recipient.as_of = as_of or recipient.as_of
+    recipient.as_of = occurred_at or recipient.as_of
     return recipient
 
 
 def apply_subscription(
-    session: Session, data: dict[str, Any], occurred_at: datetime | str | None = None
+    session: Session, data: dict[str, Any], occurred_at: datetime | None = None
 ) -> Recipient | None:
     """A confirmed or changed subscription (``network.contact.subscribed``, the full current
     picture), in event order like a snapshot; returns the row, None if a later event is held."""
-    as_of = _moment(occurred_at)
-    data = _in_order(session, data, as_of)
+    data = _in_order(session, data, occurred_at)
     if data is None:
         return None
     recipient = upsert_recipient(session, data)
-    recipient.as_of = as_of or recipient.as_of
+    recipient.as_of = occurred_at or recipient.as_of
     return recipient
 
 
@@ -87,35 +84,23 @@ def _in_order(session: Session, data: dict[str, Any], as_of: datetime | None) ->
     current = session.get(Recipient, data["contact_id"], with_for_update=True)
     if current is None:
         return data
-    if _older(as_of, current.as_of):
+    if domain.older(as_of, current.as_of):
         return None
-    if _older(as_of, current.unsubscribed_at):
+    if domain.older(as_of, current.unsubscribed_at):
         # The consent it shows was withdrawn since; the rest (address, organisations) still holds.
         return {**data, "topics": [], "districts": []}
     return data
 
 
-def _moment(value: datetime | str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _older(moment: datetime | None, than: datetime | None) -> bool:
-    """Without both times there is no order to keep."""
-    return moment is not None and than is not None and moment < than
-
-
-def unsubscribe_recipient(
-    session: Session, contact_id: str, occurred_at: datetime | str | None = None
-) -> None:
+def unsubscribe_recipient(session: Session, contact_id: str, occurred_at: datetime | None = None) -> None:
     """No more newsletter mail, none still waiting; the person stays an addressee for their
     organisations' own matters (administrative mail). An unsubscribe older than the subscription
     we hold (the person subscribed again since) changes nothing."""
-    moment = _moment(occurred_at)
     recipient = session.get(Recipient, contact_id, with_for_update=True)
-    if recipient is None or _older(moment, recipient.as_of):
+    if recipient is None or domain.older(occurred_at, recipient.as_of):
         return
     recipient.topics, recipient.districts, recipient.updated_at = [], [], utcnow()
-    recipient.consent_confirmed_at, recipient.unsubscribed_at = None, moment or utcnow()
+    recipient.consent_confirmed_at, recipient.unsubscribed_at = None, occurred_at or utcnow()
     waiting = select(Email).where(
         Email.recipient == recipient.email.lower(),
         Email.purpose == domain.NEWSLETTER,
@@ -151,12 +136,12 @@ def _drop_waiting_digest_items(session: Session, contact_id: str) -> None:
 
 
 def update_recipient_contact(
-    session: Session, data: dict[str, Any], occurred_at: datetime | str | None = None
+    session: Session, data: dict[str, Any], occurred_at: datetime | None = None
 ) -> None:
     """Network changed a person's name, email or language: keep our copy current, if we have one
     and it is not from a later picture of the person."""
     recipient = session.get(Recipient, data["contact_id"], with_for_update=True)
-    if recipient is not None and not _older(_moment(occurred_at), recipient.as_of):
+    if recipient is not None and not domain.older(occurred_at, recipient.as_of):
         recipient.name, recipient.language = data["name"], data["language"]
         recipient.email = data["email"].strip().lower()
         recipient.updated_at = utcnow()
@@ -173,7 +158,7 @@ def apply_user_update(session: Session, data: dict[str, Any], occurred_at: datet
     """Network's current state of an account replaces ours, unless ours is from a later event
     (the relay may deliver a retried older event after a newer one)."""
     user = session.get(KnownUser, str(data["user_id"]), with_for_update=True)
-    if user is not None and user.as_of is not None and occurred_at < user.as_of:
+    if user is not None and domain.older(occurred_at, user.as_of):
         return
     user = user or KnownUser(user_id=str(data["user_id"]))
     user.email, user.language = data["email"].strip().lower(), data.get("language") or "de"
@@ -202,39 +187,3 @@ def addressees_of(
     return [
         domain.Addressee(r.email, r.name, (r.language, *fallback.get(r.contact_id, ()))) for r in recipients
     ]
-
-
-# --- Organisations: for the language fallback person → organisation → German ---
-
-
-def apply_organization(session: Session, data: dict[str, Any], occurred_at: datetime | str) -> None:
-    """Network's current profile of an organisation replaces ours, unless ours is later."""
-    as_of = _moment(occurred_at)
-    organization = session.get(Organization, str(data["organization_id"]), with_for_update=True)
-    if organization is not None and _older(as_of, organization.as_of):
-        return
-    organization = organization or Organization(organization_id=str(data["organization_id"]))
-    organization.name, organization.status = data["name"], data["status"]
-    organization.languages, organization.as_of = list(data["languages"]), as_of
-    session.add(organization)
-
-
-def organization_languages(session: Session, organization_id: str) -> list[str]:
-    organization = session.get(Organization, str(organization_id))
-    return list(organization.languages) if organization else []
-
-
-def languages_of_organizations(session: Session, contact_ids: list[str]) -> dict[str, list[str]]:
-    """Per contact person, the languages their organisations offer (each once, in order)."""
-    found: dict[str, list[str]] = {}
-    for start in range(0, len(contact_ids), 500):
-        rows = session.execute(
-            select(RecipientOrganization.contact_id, Organization.languages)
-            .join(Organization, Organization.organization_id == RecipientOrganization.organization_id)
-            .where(RecipientOrganization.contact_id.in_(contact_ids[start : start + 500]))
-            .order_by(RecipientOrganization.contact_id, Organization.organization_id)
-        )
-        for contact_id, languages in rows:
-            known = found.setdefault(contact_id, [])
-            known += [language for language in languages if language not in known]
-    return found

@@ -27,7 +27,7 @@ def snapshot(contact_id: str, **data: Any) -> dict[str, Any]:
 
 def apply(apps: Apps, data: dict[str, Any], occurred_at: datetime) -> Recipient | None:
     with helpers.session_of(apps.notifications) as session:
-        return recipients.apply_snapshot(session, data, occurred_at=occurred_at.isoformat())
+        return recipients.apply_snapshot(session, data, occurred_at=occurred_at)
 
 
 def unsubscribe(apps: Apps, contact_id: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -67,3 +67,12 @@ def test_a_refusal_about_the_sender_policy_or_a_full_mailbox_is_no_unknown_mailb
     code: int | None, reply: str
 ) -> None:
     assert not domain.is_unknown_mailbox(code, reply)
+
+
+def test_an_event_is_older_only_when_both_times_are_known_and_it_came_first() -> None:
+    earlier, later = datetime(2026, 12, 1, 9, tzinfo=UTC), datetime(2026, 12, 1, 10, tzinfo=UTC)
+
+    assert domain.older(earlier, later)
+    assert not domain.older(later, earlier)
+    assert not domain.older(later, later)
+    assert not domain.older(None, later) and not domain.older(earlier, None)
