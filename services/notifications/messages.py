@@ -1,7 +1,9 @@
 """Rendering emails from Jinja2 templates per message type and language.
 
 ``templates/<kind>/<lang>.{subject.txt,txt,html}`` hold the parts; the HTML parts extend
-``templates/_layout.html``. ``DECLARED`` says which languages each message type promises (the test
+``templates/_layout.html``. ``templates/_parts/<lang>/`` holds what every message says alike in a
+language (greeting, signature, the contact-person footer), included by the messages, so the KI's
+signature is changed in one place. ``DECLARED`` says which languages each message type promises (the test
 suite checks the files against it) and ``templates/samples.json`` holds a sample context per type for
 previews and for that check.
 """
